@@ -10,6 +10,7 @@ export const ISSUE_REASONS = [
   'missing_event_time',
   'invalid_event_time',
   'truncated_gzip',
+  'corrupt_gzip',
   'decompressed_size_exceeded',
   'binary_data',
   'empty_file',
