@@ -37,7 +37,7 @@ export class LocalSource implements Source {
       return;
     }
     if (isDynamicPattern(arg)) {
-      const files = await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false });
+      const files = await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false, absolute: path.isAbsolute(arg) });
       files.sort();
       if (files.length === 0) throw new SourceError(`no files match ${arg}`);
       for (const f of files) yield toObject(f);

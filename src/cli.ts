@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+/**
+ * trailhound command-line entry: commands are declared here and loaded only when run.
+ * This is the one place where errors and outcomes become exit codes (README "Exit codes").
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, ConfigError, TrailhoundError } from './errors.js';
+import { log, setLogLevel } from './log.js';
+import type { CommandOutcome } from './commands/outcome.js';
+import { addReadOptions } from './commands/common.js';
+import { bundledSamples } from './paths.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+
+function exitCodeFor(outcome: CommandOutcome): number {
+  if (outcome.failOn) return EXIT.findings;
+  if (outcome.partial) return EXIT.partial;
+  return EXIT.ok;
+}
+
+type Runner = (...args: never[]) => Promise<CommandOutcome>;
+
+function action(load: () => Promise<{ run: Runner }>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const { run } = await load();
+    // commander passes (positional..., options, command); commands take (positional..., options)
+    const outcome = await (run as (...a: unknown[]) => Promise<CommandOutcome>)(...args.slice(0, -1));
+    process.exitCode = exitCodeFor(outcome);
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('trailhound')
+    .description('Stream S3 server access logs and CloudTrail into Arrow; flag unusual principals, volume spikes, plaintext access and S3 configuration changes.')
+    .version('0.1.0')
+    .addOption(new Option('--log-level <level>', 'operational log level on stderr').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    .hook('preAction', (cmd) => setLogLevel(cmd.opts().logLevel as string))
+    .showHelpAfterError()
+    .exitOverride();
+
+  addReadOptions(
+    program
+      .command('stats')
+      .description('summarise logs: records per kind, time range, top principals / actions / buckets / source IPs, parse issues')
+      .argument('[sources...]', 'files, directories, globs, - for stdin, or s3://bucket/prefix', [bundledSamples()])
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--top <n>', 'how many top values to list', '10'),
+  ).action(action(() => import('./commands/stats.js')));
+
+  addReadOptions(
+    program
+      .command('convert')
+      .description('parse logs into one Arrow IPC stream of the event schema')
+      .argument('<sources...>', 'files, directories, globs, - for stdin, or s3://bucket/prefix')
+      .option('--to <file>', 'output Arrow IPC stream file (- for stdout)'),
+  ).action(action(() => import('./commands/convert.js')));
+
+  addReadOptions(
+    program
+      .command('analyze')
+      .description('run the detectors over logs and print findings (default: the bundled samples)')
+      .argument('[sources...]', 'files, directories, globs, - for stdin, or s3://bucket/prefix', [bundledSamples()])
+      .addOption(new Option('--format <format>', 'findings format (default: table on a terminal, ndjson otherwise)').choices(['table', 'ndjson', 'ocsf']))
+      .option('--out <file>', 'write findings to a file instead of stdout')
+      .option('--config <file>', 'config file (JSON): detector switches, severities, tunables, allow-lists')
+      .option('--state <dir>', 'state directory for baselines and processed objects', '.trailhound')
+      .option('--no-state', 'do not read or save state (one-off analysis)')
+      .option('--detectors <ids>', 'comma-separated detector ids to run')
+      .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding at or above this severity exists').choices(['info', 'low', 'medium', 'high', 'critical'])),
+  ).action(action(() => import('./commands/analyze.js')));
+
+  program
+    .command('samples')
+    .description('write realistic labelled synthetic CloudTrail and S3 access logs with injected incidents')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--days <n>', 'days of logs', '14')
+    .option('--seed <n>', 'random seed (same seed, same bytes)', '7')
+    .option('--start <date>', 'first day (UTC), default 2026-03-02')
+    .option('--gzip-access-logs', 'gzip the access-log objects too')
+    .action(action(() => import('./commands/samples.js')));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`trailhound: ${err.message}\n${err.problems.map((p) => `  ${p}\n`).join('')}${err.hint ? `hint: ${err.hint}\n` : ''}`);
+      return EXIT.config;
+    }
+    if (err instanceof TrailhoundError) {
+      process.stderr.write(`trailhound: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+      return EXIT.internal;
+    }
+    log().error({ err }, 'internal error');
+    process.stderr.write(`trailhound: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.internal;
+  }
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

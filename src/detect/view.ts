@@ -1,0 +1,106 @@
+/**
+ * A read-only view of one batch for detectors: the rows that survived de-duplication, column
+ * accessors decoded once per batch and shared by all detectors, and per-row replay flags.
+ */
+import type { RecordBatch, Vector } from 'apache-arrow';
+import { dictColumn, timeColumn, type DictColumn } from '../arrow/read.js';
+import { C, type ColumnName } from '../schema.js';
+import type { EvidenceSample } from './finding.js';
+
+export class EventView {
+  private readonly dicts = new Map<ColumnName, DictColumn>();
+  private readonly nums = new Map<ColumnName, Float64Array>();
+  private readonly vectors = new Map<ColumnName, Vector>();
+  private times: Float64Array | undefined;
+
+  /**
+   * @param rows indices of the rows to observe (duplicates removed), ascending
+   * @param replayed per-row flag (by batch row index): the row comes from an object already
+   *   counted in the baselines by an earlier run; use it for evidence and windows, not for counts.
+   */
+  constructor(
+    readonly batch: RecordBatch,
+    readonly rows: Int32Array,
+    private readonly replayedRows?: Uint8Array,
+  ) {}
+
+  get numRows(): number {
+    return this.batch.numRows;
+  }
+
+  /** Event time in epoch ms per batch row (NaN when the record had no time). */
+  get time(): Float64Array {
+    return (this.times ??= timeColumn(this.batch, C.time));
+  }
+
+  replayed(row: number): boolean {
+    return this.replayedRows !== undefined && this.replayedRows[row] === 1;
+  }
+
+  /** A dictionary column: `view.dict(C.principal).get(row)`, or compare indices for speed. */
+  dict(name: ColumnName): DictColumn {
+    let d = this.dicts.get(name);
+    if (!d) {
+      d = dictColumn(this.batch, name);
+      this.dicts.set(name, d);
+    }
+    return d;
+  }
+
+  private vector(name: ColumnName): Vector {
+    let v = this.vectors.get(name);
+    if (!v) {
+      v = this.batch.getChild(name) as Vector;
+      this.vectors.set(name, v);
+    }
+    return v;
+  }
+
+  /** A utf8 column value (decoded on demand; prefer dict columns on hot paths). */
+  str(name: ColumnName, row: number): string | null {
+    return this.vector(name).get(row) as string | null;
+  }
+
+  /** A numeric column as float64 per batch row (NaN when null); int64 converted to number. */
+  num(name: ColumnName): Float64Array {
+    let n = this.nums.get(name);
+    if (!n) {
+      const v = this.vector(name);
+      n = new Float64Array(this.batch.numRows);
+      for (let i = 0; i < n.length; i++) {
+        const x = v.get(i) as number | bigint | boolean | null;
+        n[i] = x === null ? NaN : Number(x);
+      }
+      this.nums.set(name, n);
+    }
+    return n;
+  }
+
+  bool(name: ColumnName, row: number): boolean | null {
+    return this.vector(name).get(row) as boolean | null;
+  }
+
+  /** The row as an evidence sample with its origin (file and line/record). */
+  sample(row: number): EvidenceSample {
+    const t = this.time[row];
+    const status = this.num(C.http_status)[row];
+    const index = this.num(C.origin_index)[row];
+    return {
+      time: Number.isNaN(t) ? null : new Date(t).toISOString(),
+      origin_uri: this.dict(C.origin_uri).get(row),
+      origin_index: Number.isNaN(index) ? null : index,
+      log_kind: this.dict(C.log_kind).get(row),
+      principal: this.dict(C.principal).get(row),
+      action: this.dict(C.action).get(row),
+      bucket: this.dict(C.bucket).get(row),
+      object_key: this.str(C.object_key, row),
+      source_ip: this.str(C.source_ip, row),
+      user_agent: this.str(C.user_agent, row),
+      error_code: this.dict(C.error_code).get(row),
+      http_status: Number.isNaN(status) ? null : status,
+      tls_version: this.dict(C.tls_version).get(row),
+      event_id: this.str(C.event_id, row),
+      request_id: this.str(C.request_id, row),
+    };
+  }
+}
