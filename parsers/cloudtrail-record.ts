@@ -1,0 +1,221 @@
+/**
+ * One scanned CloudTrail record → one row of the event schema, written straight from the bytes.
+ * Column mapping: DESIGN.md "The event schema" (CloudTrail column).
+ */
+import type { EventBatchBuilder } from '../src/arrow/batch-builder.js';
+import type { Utf8Storage } from '../src/arrow/columns.js';
+import { DictWriter, Utf8Writer } from '../src/arrow/writers.js';
+import { LOG_KIND } from '../src/schema.js';
+import { F } from './cloudtrail-fields.js';
+import { IdentityCache } from './cloudtrail-identity.js';
+import { parseEventTime } from './cloudtrail-time.js';
+import { ValueReader, isText } from './cloudtrail-values.js';
+import { ABSENT, ESCAPED_STRING, NULL, OBJECT, STRING, type SelectiveScanner } from './json-scan.js';
+
+export const enum WriteResult {
+  Written,
+  /** Written with a null time: eventTime is missing. */
+  WrittenWithoutTime,
+  /** Not written: eventTime is present but not a time. */
+  InvalidTime,
+  /** Not written: a string escape is invalid, so the record is not JSON. */
+  BadEscape,
+}
+
+const INSIGHT = 'AwsCloudTrailInsight';
+const OPEN_SQUARE = 0x5b;
+const CLOSE_SQUARE = 0x5d;
+
+export class CloudTrailRowWriter {
+  readonly values: ValueReader;
+  /** Set by the last write: a written value had invalid UTF-8 (replaced with U+FFFD). */
+  invalidUtf8 = false;
+  private readonly identities: IdentityCache;
+  private readonly storages: Utf8Storage[];
+  private generation = 0;
+  private uriIndex = 0;
+  private kindIndex = 0;
+  private buf: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    private readonly sc: SelectiveScanner,
+    private readonly builder: EventBatchBuilder,
+    private readonly uri: string,
+  ) {
+    this.values = new ValueReader(sc);
+    this.identities = new IdentityCache(sc, this.values);
+    this.storages = [];
+    for (const w of Object.values(builder.cols) as unknown[]) {
+      if (w instanceof Utf8Writer) this.storages.push(w.storage);
+      else if (w instanceof DictWriter) this.storages.push(w.dict.values);
+    }
+    // The builder is shared across objects: it may already hold rows (and a dictionary) from the
+    // previous object, so the per-object constants are interned now, not only after a flush.
+    this.newBatch();
+  }
+
+  /**
+   * Append the record the scanner just described. `at` goes to origin_index. Returns whether the
+   * row was written; a row that fills the batch is left for the caller to flush (`builder.rows`).
+   */
+  write(buf: Uint8Array, at: number): WriteResult {
+    const sc = this.sc;
+    const kind = sc.kind;
+    const v = this.values;
+    this.buf = buf;
+    v.reset(buf);
+    this.clearInvalidUtf8();
+
+    let time = NaN;
+    const tk = kind[F.eventTime];
+    const missingTime = tk === ABSENT || tk === NULL;
+    if (tk === STRING) time = parseEventTime(buf, sc.start[F.eventTime], sc.end[F.eventTime]);
+    else if (tk === ESCAPED_STRING) {
+      const t = v.text(F.eventTime);
+      if (t !== null) {
+        const bytes = Buffer.from(t, 'utf8');
+        time = parseEventTime(bytes, 0, bytes.length);
+      }
+    }
+    if (!missingTime && Number.isNaN(time)) return v.badEscape ? WriteResult.BadEscape : WriteResult.InvalidTime;
+
+    const b = this.builder;
+    const cols = b.cols;
+    if (b.rows === 0) this.newBatch();
+    if (!missingTime) cols.time.append(time);
+    cols.log_kind.appendIndex(this.kindIndex);
+
+    const insight = kind[F.insightDetails] === OBJECT;
+    this.dict(cols.event_source, insight && isText(kind[F.insightEventSource]) ? F.insightEventSource : F.eventSource);
+    this.dict(cols.action, insight && isText(kind[F.insightEventName]) ? F.insightEventName : F.eventName);
+
+    const id = this.identities.lookup(buf);
+    if (id.generation !== this.generation) {
+      const p = id.principal;
+      id.principalIndex = cols.principal.intern(p.principal);
+      id.typeIndex = p.type === null ? -1 : cols.principal_type.intern(p.type);
+      id.accountIndex = p.account === null ? -1 : cols.principal_account.intern(p.account);
+      id.generation = this.generation;
+    }
+    cols.principal.appendIndex(id.principalIndex);
+    if (id.typeIndex >= 0) cols.principal_type.appendIndex(id.typeIndex);
+    if (id.accountIndex >= 0) cols.principal_account.appendIndex(id.accountIndex);
+    if (id.arnBytes !== null) cols.principal_arn.appendBytes(id.arnBytes, 0, id.arnBytes.length);
+    if (id.sessionBytes !== null) cols.session_name.appendBytes(id.sessionBytes, 0, id.sessionBytes.length);
+    this.dict(cols.invoked_by, F.uiInvokedBy);
+
+    this.accessKeyId(cols.access_key_id);
+    this.utf8(cols.source_ip, F.sourceIPAddress);
+    this.userAgent(cols.user_agent);
+    this.dict(cols.region, F.awsRegion);
+    this.dict(cols.bucket, F.bucketName);
+    this.utf8(cols.object_key, F.key);
+    this.dict(cols.owner_account, F.recipientAccountId);
+    this.dict(cols.error_code, F.errorCode);
+    const out = v.integer(F.bytesOut);
+    if (out !== null) cols.bytes_out.append(out);
+    const inn = v.integer(F.bytesIn);
+    if (inn !== null) cols.bytes_in.append(inn);
+    this.dict(cols.tls_version, F.tlsVersion);
+    this.dict(cols.cipher_suite, isText(kind[F.tlsCipherSuite]) ? F.tlsCipherSuite : F.aedCipherSuite);
+    this.dict(cols.signature_version, F.signatureVersion);
+    this.dict(cols.auth_type, F.authenticationMethod);
+    this.utf8(cols.request_id, F.requestID);
+    this.utf8(cols.host_id, F.hostId);
+    this.utf8(cols.event_id, F.eventID);
+    const readOnly = v.boolean(F.readOnly);
+    if (readOnly !== null) cols.read_only.append(readOnly);
+    if (isText(kind[F.eventType])) this.dict(cols.event_type, F.eventType);
+    else if (insight) cols.event_type.appendString(INSIGHT);
+    this.utf8(cols.vpc_endpoint_id, F.vpcEndpointId);
+    this.rawJson(cols.request_parameters, F.requestParameters);
+    cols.origin_uri.appendIndex(this.uriIndex);
+    cols.origin_index.append(at);
+
+    if (v.badEscape) {
+      b.abandonRow();
+      this.clearInvalidUtf8();
+      return WriteResult.BadEscape;
+    }
+    const storageSawInvalid = this.clearInvalidUtf8();
+    this.invalidUtf8 = v.invalidUtf8 || id.invalidUtf8 || storageSawInvalid;
+    b.endRow();
+    return missingTime ? WriteResult.WrittenWithoutTime : WriteResult.Written;
+  }
+
+  /** Dictionary indices are per batch: re-intern the per-object constants after a flush. */
+  private newBatch(): void {
+    this.generation++;
+    this.uriIndex = this.builder.cols.origin_uri.intern(this.uri);
+    this.kindIndex = this.builder.cols.log_kind.intern(LOG_KIND.cloudtrail);
+  }
+
+  private dict(w: DictWriter, slot: number): void {
+    const k = this.sc.kind[slot];
+    if (k === STRING) w.appendBytes(this.buf, this.sc.start[slot], this.sc.end[slot]);
+    else if (k !== ABSENT) this.slowText(w, slot);
+  }
+
+  private utf8(w: Utf8Writer, slot: number): void {
+    const k = this.sc.kind[slot];
+    if (k === STRING) w.appendBytes(this.buf, this.sc.start[slot], this.sc.end[slot]);
+    else if (k !== ABSENT) this.slowText(w, slot);
+  }
+
+  private slowText(w: DictWriter | Utf8Writer, slot: number): void {
+    const t = this.values.text(slot);
+    if (t !== null) w.appendString(t);
+  }
+
+  private accessKeyId(w: Utf8Writer): void {
+    const sc = this.sc;
+    const k = sc.kind[F.uiAccessKeyId];
+    if (k === STRING) {
+      if (sc.end[F.uiAccessKeyId] > sc.start[F.uiAccessKeyId]) w.appendBytes(this.buf, sc.start[F.uiAccessKeyId], sc.end[F.uiAccessKeyId]);
+    } else if (k !== ABSENT) {
+      const t = this.values.text(F.uiAccessKeyId);
+      if (t) w.appendString(t);
+    }
+  }
+
+  /** S3 data events wrap the user agent in brackets: `[aws-cli/2.15 …]` → `aws-cli/2.15 …`. */
+  private userAgent(w: Utf8Writer): void {
+    const sc = this.sc;
+    const k = sc.kind[F.userAgent];
+    if (k === STRING) {
+      let s = sc.start[F.userAgent];
+      let e = sc.end[F.userAgent];
+      const b = this.buf;
+      if (e - s >= 2 && b[s] === OPEN_SQUARE && b[e - 1] === CLOSE_SQUARE) {
+        s++;
+        e--;
+      }
+      w.appendBytes(b, s, e);
+    } else if (k !== ABSENT) {
+      const t = this.values.text(F.userAgent);
+      if (t !== null) w.appendString(t.length >= 2 && t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : t);
+    }
+  }
+
+  /** The value's JSON text exactly as logged (strings keep their quotes and escapes). */
+  private rawJson(w: Utf8Writer, slot: number): void {
+    const sc = this.sc;
+    const k = sc.kind[slot];
+    if (k === ABSENT || k === NULL) return;
+    const quoted = k === STRING || k === ESCAPED_STRING ? 1 : 0;
+    w.appendBytes(this.buf, sc.start[slot] - quoted, sc.end[slot] + quoted);
+  }
+
+  /** Reads and clears the column storages' invalid-UTF-8 flags. */
+  private clearInvalidUtf8(): boolean {
+    let hit = false;
+    const st = this.storages;
+    for (let i = 0; i < st.length; i++) {
+      if (st[i].invalidUtf8) {
+        st[i].invalidUtf8 = false;
+        hit = true;
+      }
+    }
+    return hit;
+  }
+}
