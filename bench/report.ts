@@ -1,0 +1,151 @@
+/**
+ * Formats the bench results: one table row per measurement (best of its runs, peak RSS the
+ * highest of its runs) and the ratios the targets of issues 2 and 3 are stated in.
+ */
+import type { MeasureResult } from './common.js';
+
+export interface Measurement {
+  /** a … f as in the brief; f is split into f-parse and f-analyze. */
+  id: string;
+  label: string;
+  kind: 'reference' | 'duckdb' | 'trailhound';
+  /** Threads (DuckDB) or workers (trailhound). */
+  threads: number;
+  script: string;
+  args: string[];
+}
+
+export interface Measured {
+  m: Measurement;
+  runs: MeasureResult[];
+  error?: string;
+}
+
+const RSS_TARGET_MIB = 256;
+const CT_VS_DUCKDB_TARGET = 1.3;
+const SAL_PER_CORE_TARGET = 250;
+const ANALYZE_OVERHEAD_TARGET = 0.2;
+
+const mbps = (r: MeasureResult): number => r.bytes / 1e6 / r.seconds;
+const mib = (kib: number): number => kib / 1024;
+
+function best(x: Measured | undefined): MeasureResult | undefined {
+  const ok = x?.runs.filter((r) => !r.skipped) ?? [];
+  return ok.length === 0 ? undefined : ok.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+function peakRss(x: Measured): number | undefined {
+  const ok = x.runs.filter((r) => !r.skipped);
+  return ok.length === 0 ? undefined : Math.max(...ok.map((r) => r.maxRssKiB));
+}
+
+/** Seconds of worker-pool start-up measured by the child (trailhound with workers > 1). */
+function poolStart(r: MeasureResult): number | undefined {
+  const v = r.notes?.poolStartS;
+  return typeof v === 'number' ? v : undefined;
+}
+
+function notesOf(x: Measured): string {
+  if (x.error) return `FAILED: ${x.error}`;
+  const skipped = x.runs.find((r) => r.skipped);
+  if (skipped && x.runs.every((r) => r.skipped)) return `skipped: ${skipped.skipped}`;
+  const b = best(x)!;
+  const n = b.notes ?? {};
+  const out: string[] = [];
+  if (typeof n.issues === 'number' && n.issues > 0) out.push(`${n.issues} PARSE ISSUES`);
+  if (n.expected !== undefined) out.push(`expected ${n.expected} records`);
+  const ps = poolStart(b);
+  if (ps !== undefined && x.m.threads > 1) out.push(`pool start ${ps.toFixed(2)} s; ${(b.bytes / 1e6 / Math.max(1e-3, b.seconds - ps)).toFixed(0)} MB/s without it`);
+  if (typeof n.missing === 'number') out.push(`${n.rows} rows of ${n.lines} lines (${n.missing} lost; ${n.hostileLines} hostile); sum(bytes_sent) off by ${(Number(n.expectedBytesSent) - Number(n.bytesSentSum)).toExponential(2)}`);
+  if (typeof n.columns === 'number') out.push(`${n.columns} columns`);
+  if (n.findings !== undefined) out.push(`${n.findings} findings, ${n.duplicates} duplicates dropped`);
+  if (x.m.kind === 'trailhound') {
+    const rss = peakRss(x)!;
+    out.push(`RSS ${mib(rss) <= RSS_TARGET_MIB ? 'ok' : 'OVER'} (≤ ${RSS_TARGET_MIB})`);
+  }
+  return out.join('; ');
+}
+
+function pad(s: string, n: number, right = false): string {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+function table(rows: string[][], rightAligned: boolean[]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i], rightAligned[i]))).join('  ')).join('\n');
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'met' : 'MISSED';
+}
+
+export function formatReport(header: string, results: Measured[], cores: number): string {
+  const rows: string[][] = [['id', 'measurement', 'thr', 'MB', 'records', 'MB/s per run', 'best MB/s', 'rec/s', 'peak RSS MiB', 'notes']];
+  for (const x of results) {
+    const b = best(x);
+    const runs = x.runs.filter((r) => !r.skipped).map((r) => mbps(r).toFixed(1)).join(' / ');
+    rows.push([
+      x.m.id,
+      x.m.label,
+      String(x.m.threads),
+      b ? (b.bytes / 1e6).toFixed(1) : '-',
+      b ? String(b.records) : '-',
+      runs || '-',
+      b ? mbps(b).toFixed(1) : '-',
+      b ? Math.round(b.records / b.seconds).toLocaleString('en-US') : '-',
+      peakRss(x) !== undefined ? mib(peakRss(x)!).toFixed(0) : '-',
+      notesOf(x),
+    ]);
+  }
+  const find = (id: string, threads: number): MeasureResult | undefined => best(results.find((x) => x.m.id === id && x.m.threads === threads));
+  const ratioRows: string[][] = [['ratio', 'value', 'target', '']];
+  const ratio = (a: MeasureResult | undefined, b: MeasureResult | undefined): number | undefined => (a && b ? mbps(a) / mbps(b) : undefined);
+  const fmtX = (v: number | undefined): string => (v === undefined ? 'n/a' : `${v.toFixed(2)}×`);
+
+  const ref = find('a', 1);
+  ratioRows.push(['trailhound CT 1 worker / gunzip+JSON.parse', fmtX(ratio(find('c', 1), ref)), '(notes: ~1.7–1.9×)', '']);
+  for (const t of [1, 2]) {
+    const c = find('c', t);
+    const d = find('b', t);
+    const v = ratio(c, d);
+    let extra = '';
+    const ps = c ? poolStart(c) : undefined;
+    if (c && d && ps !== undefined && t > 1) extra = `without pool start: ${(c.bytes / 1e6 / Math.max(1e-3, c.seconds - ps) / mbps(d)).toFixed(2)}×`;
+    ratioRows.push([`trailhound CT vs DuckDB read_json, ${t} thread${t > 1 ? 's' : ''}`, fmtX(v), `≥ ${CT_VS_DUCKDB_TARGET}×`, v === undefined ? '' : [verdict(v >= CT_VS_DUCKDB_TARGET), extra].filter(Boolean).join('; ')]);
+  }
+  for (const w of [...new Set([1, cores])]) {
+    const e = find('e', w);
+    const per = e ? mbps(e) / w : undefined;
+    let extra = '';
+    const ps = e ? poolStart(e) : undefined;
+    if (e && ps !== undefined && w > 1) extra = `without pool start: ${(e.bytes / 1e6 / Math.max(1e-3, e.seconds - ps) / w).toFixed(0)}`;
+    ratioRows.push([`trailhound SAL MB/s per core, ${w} worker${w > 1 ? 's' : ''}`, per === undefined ? 'n/a' : per.toFixed(0), `≥ ${SAL_PER_CORE_TARGET}`, per === undefined ? '' : [verdict(per >= SAL_PER_CORE_TARGET), extra].filter(Boolean).join('; ')]);
+  }
+  for (const t of [1, 2]) ratioRows.push([`trailhound SAL vs DuckDB read_csv, ${t} thread${t > 1 ? 's' : ''}`, fmtX(ratio(find('e', t), find('d', t))), '(info)', '']);
+  const th = results.filter((x) => x.m.kind === 'trailhound' && peakRss(x) !== undefined);
+  if (th.length > 0) {
+    const worst = th.reduce((a, b) => (peakRss(b)! > peakRss(a)! ? b : a));
+    const v = mib(peakRss(worst)!);
+    ratioRows.push(['peak RSS, trailhound (worst measurement)', `${v.toFixed(0)} MiB`, `≤ ${RSS_TARGET_MIB} MiB`, `${verdict(v <= RSS_TARGET_MIB)} (${worst.m.id} ×${worst.m.threads})`]);
+  }
+  const fp = find('f-parse', 1);
+  const fa = find('f-analyze', 1);
+  const fx = results.find((x) => x.m.id === 'f-analyze');
+  if (fp && fa) {
+    const overhead = fa.seconds / fp.seconds - 1;
+    ratioRows.push(['analyze overhead vs parse only (1 worker)', `${overhead >= 0 ? '+' : ''}${(overhead * 100).toFixed(0)} %`, `≤ ${ANALYZE_OVERHEAD_TARGET * 100} %`, `${verdict(overhead <= ANALYZE_OVERHEAD_TARGET)} (${fp.seconds.toFixed(2)} s → ${fa.seconds.toFixed(2)} s)`]);
+  } else if (fx) {
+    ratioRows.push(['analyze overhead vs parse only (1 worker)', 'n/a', `≤ ${ANALYZE_OVERHEAD_TARGET * 100} %`, notesOf(fx)]);
+  }
+  return [
+    header,
+    '',
+    table(rows, [false, false, true, true, true, true, true, true, true, false]),
+    '',
+    'MB = 10^6 uncompressed bytes. Each measurement is its own child process; "best" is the fastest of the runs',
+    '(rounds are interleaved), peak RSS is process.resourceUsage().maxRSS of the child, the highest of the runs.',
+    'DuckDB timings exclude instance creation; trailhound timings include the worker pool start-up.',
+    '',
+    table(ratioRows, [false, true, false, false]),
+  ].join('\n');
+}
