@@ -21,14 +21,15 @@ export class SampleKeeper {
 
   constructor(private readonly k = 5) {}
 
+  /** Epoch ms of the latest kept sample (for a cheap reject test); -Infinity for a null time. */
+  private worstTime = Infinity;
+
   /** Count the row; build a sample object only if it would be kept. */
   offer(view: EventView, row: number): void {
     this.count++;
     if (this.samples.length === this.k) {
-      const worst = this.samples[this.k - 1];
       const t = view.time[row];
-      const iso = Number.isNaN(t) ? '' : new Date(t).toISOString();
-      if (iso > (worst.time ?? '')) return;
+      if ((Number.isNaN(t) ? -Infinity : t) > this.worstTime) return;
     }
     this.add(view.sample(row));
   }
@@ -41,6 +42,8 @@ export class SampleKeeper {
     if (dup) return;
     this.samples.splice(i, 0, s);
     if (this.samples.length > this.k) this.samples.pop();
+    const last = this.samples[this.samples.length - 1].time;
+    this.worstTime = this.samples.length < this.k ? Infinity : last === null ? -Infinity : Date.parse(last);
   }
 
   merge(other: SampleKeeper): void {
