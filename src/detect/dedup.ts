@@ -1,6 +1,8 @@
 /**
  * Log delivery duplicates some records: the same CloudTrail eventID in two files, the same
- * access-log request (bucket, request ID, host id, operation) in two objects. Each request is
+ * access-log request (bucket, request ID, host id, operation, key) in two objects. The key is part
+ * of the access-log identity because a multi-object delete logs one BATCH.DELETE.OBJECT line per
+ * key, all with the same request ID and host id. Each request is
  * observed once. Keys are kept as 52-bit fingerprints grouped by event hour; past `maxKeys` the
  * oldest hours are forgotten (counted), so memory stays bounded whatever the input size.
  */
@@ -40,6 +42,7 @@ export class Deduplicator {
     const eventId = batch.getChild(C.event_id) as Vector;
     const requestId = batch.getChild(C.request_id) as Vector;
     const hostId = batch.getChild(C.host_id) as Vector;
+    const objectKey = batch.getChild(C.object_key) as Vector;
     const times = timeColumn(batch, C.time);
     for (let row = 0; row < n; row++) {
       let key: string | null = null;
@@ -49,7 +52,7 @@ export class Deduplicator {
         if (id) key = `c${id}`;
       } else if (k0 === LOG_KIND.s3access) {
         const rid = requestId.get(row) as string | null;
-        if (rid) key = `s${bucket.get(row) ?? ''}\u0000${rid}\u0000${(hostId.get(row) as string | null) ?? ''}\u0000${operation.get(row) ?? ''}`;
+        if (rid) key = `s${bucket.get(row) ?? ''}\u0000${rid}\u0000${(hostId.get(row) as string | null) ?? ''}\u0000${operation.get(row) ?? ''}\u0000${(objectKey.get(row) as string | null) ?? ''}`;
       }
       if (key === null || this.firstTime(fingerprint(key), times[row])) keep[k++] = row;
       else this.duplicates++;
