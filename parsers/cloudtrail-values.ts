@@ -3,7 +3,7 @@
  * columns. The fast paths work on bytes; escapes, numbers in string columns and strings in number
  * columns take the slow paths here. Semantics (mirrored by the test reference):
  * - text: a string as is; a number as `String(number)`; a boolean as `true`/`false`; anything else null.
- * - integer: a number, or a string holding a JSON number, truncated towards zero; anything else null.
+ * - integer: a number, or a string holding a JSON number, truncated towards zero; null outside Int64 or otherwise.
  * - boolean: JSON true/false, or the strings "true"/"false" in any case; anything else null.
  */
 import { isUtf8 } from 'node:buffer';
@@ -121,8 +121,11 @@ export class ValueReader {
   }
 }
 
+const INT64_LIMIT = 2 ** 63;
+
+/** A JSON number as an Int64 cell: truncated; null when it does not fit. */
 function numberFrom(text: string): number | null {
   if (!JSON_NUMBER.test(text)) return null;
   const v = Math.trunc(Number(text));
-  return Number.isFinite(v) ? v : null;
+  return v >= -INT64_LIMIT && v < INT64_LIMIT ? v : null;
 }

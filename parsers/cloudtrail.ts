@@ -79,6 +79,7 @@ class CloudTrailStream implements StreamParser, SplitterSink {
   private classify(buf: Uint8Array, start: number, end: number, at: number, depth: number, canonical: boolean): void {
     const sc = this.scanner;
     const kind = sc.kind;
+    this.rows.values.reset(buf);
     if (sc.escapedKey && !canonical) return this.canonicalize(buf, start, end, at, depth);
     if (depth > MAX_NESTING) return this.problem('unknown_format', 'envelopes nested too deeply', at, buf, start, end);
     if (kind[F.records] === ARRAY) return this.records(buf, sc.start[F.records], sc.end[F.records], at, depth);
@@ -152,8 +153,9 @@ class CloudTrailStream implements StreamParser, SplitterSink {
       const s = i;
       i = skipValue(buf, i, end);
       if (i < 0) return this.problem('malformed_json', 'Records element is not valid JSON', at, buf, s, end);
-      if (buf[s] === 0x7b) this.nested(buf, s, i, at, depth);
-      else this.problem('unknown_format', 'Records element is not an object', at, buf, s, i);
+      const elementAt = depth === 0 ? this.splitter.nestedRecordPosition(at) : at;
+      if (buf[s] === 0x7b) this.nested(buf, s, i, elementAt, depth);
+      else this.problem('unknown_format', 'Records element is not an object', elementAt, buf, s, i);
       i = skipSpace(buf, i, end);
       if (buf[i] === 0x2c) i++;
     }

@@ -94,6 +94,8 @@ export class JsonSplitter {
   private afterSkip = State.Top;
   private skippingTail = false;
   private atLineStart = false;
+  /** The sink is handling the object's first top-level value (which decides the position mode). */
+  private inFirstValue = false;
   private started = false;
   private sawValue = false;
 
@@ -106,6 +108,15 @@ export class JsonSplitter {
   /** True when positions are 1-based line numbers, false when they are 0-based record indices. */
   get byLine(): boolean {
     return this.mode !== Mode.Records;
+  }
+
+  /**
+   * Position for an element of a Records array the sink found inside a complete top-level value
+   * (one the scanner could not stream, e.g. `"R\u0065cords"`): numbered like streamed elements.
+   */
+  nestedRecordPosition(valueAt: number): number {
+    if (this.inFirstValue) this.mode = Mode.Records;
+    return this.mode === Mode.Records ? this.recordIndex++ : valueAt;
   }
 
   push(chunk: Uint8Array): void {
@@ -190,8 +201,10 @@ export class JsonSplitter {
     if (c === OPEN_BRACE) {
       const r = this.scanner.scan(b, i, limit, true);
       if (r >= 0) {
-        if (this.mode === Mode.Undecided) this.mode = Mode.Lines;
+        this.inFirstValue = this.mode === Mode.Undecided;
+        if (this.inFirstValue) this.mode = Mode.Lines;
         this.sink.value(b, i, r, this.take());
+        this.inFirstValue = false;
         this.advance(r);
       } else if (r === STREAM_ARRAY) {
         if (this.mode === Mode.Undecided) this.mode = Mode.Records;

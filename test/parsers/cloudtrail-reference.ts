@@ -31,13 +31,11 @@ export function text(v: unknown): string | null {
   return null;
 }
 
+/** Integers as an Int64 column holds them (no -0). */
 export function integer(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(Math.trunc(v)) ? Math.trunc(v) : null;
-  if (typeof v === 'string' && JSON_NUMBER.test(v)) {
-    const n = Math.trunc(Number(v));
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && JSON_NUMBER.test(v) ? Number(v) : NaN;
+  const t = Math.trunc(n) + 0;
+  return t >= -(2 ** 63) && t < 2 ** 63 ? t : null;
 }
 
 export function boolean(v: unknown): boolean | null {
