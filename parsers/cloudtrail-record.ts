@@ -26,12 +26,67 @@ const INSIGHT = 'AwsCloudTrailInsight';
 const OPEN_SQUARE = 0x5b;
 const CLOSE_SQUARE = 0x5d;
 
+const MEMO_BYTES = 64;
+
+/**
+ * The last value appended to a dictionary column and its index: most of these columns repeat
+ * row after row (one region, account, TLS version per file), and a compare is cheaper than a hash.
+ */
+class DictMemo {
+  private readonly bytes = new Uint8Array(MEMO_BYTES);
+  private length = -1;
+  private index = 0;
+  private generation = -1;
+
+  append(w: DictWriter, src: Uint8Array, start: number, end: number, generation: number): void {
+    const n = end - start;
+    const bytes = this.bytes;
+    if (n === this.length && generation === this.generation) {
+      let j = 0;
+      while (j < n && bytes[j] === src[start + j]) j++;
+      if (j === n) {
+        w.appendIndex(this.index);
+        return;
+      }
+    }
+    const index = w.dict.internBytes(src, start, end);
+    w.appendIndex(index);
+    this.length = -1;
+    if (n > MEMO_BYTES) return;
+    let high = 0;
+    for (let j = 0; j < n; j++) {
+      const c = src[start + j];
+      bytes[j] = c;
+      high |= c;
+    }
+    // Invalid UTF-8 must reach the dictionary every time so the row is flagged; only ASCII is memoised.
+    if (high >= 0x80) return;
+    this.length = n;
+    this.index = index;
+    this.generation = generation;
+  }
+}
+
 export class CloudTrailRowWriter {
   readonly values: ValueReader;
   /** Set by the last write: a written value had invalid UTF-8 (replaced with U+FFFD). */
   invalidUtf8 = false;
   private readonly identities: IdentityCache;
   private readonly storages: Utf8Storage[];
+  private readonly memo = {
+    event_source: new DictMemo(),
+    action: new DictMemo(),
+    invoked_by: new DictMemo(),
+    region: new DictMemo(),
+    bucket: new DictMemo(),
+    owner_account: new DictMemo(),
+    error_code: new DictMemo(),
+    tls_version: new DictMemo(),
+    cipher_suite: new DictMemo(),
+    signature_version: new DictMemo(),
+    auth_type: new DictMemo(),
+    event_type: new DictMemo(),
+  };
   private generation = 0;
   private uriIndex = 0;
   private kindIndex = 0;
@@ -86,8 +141,8 @@ export class CloudTrailRowWriter {
     cols.log_kind.appendIndex(this.kindIndex);
 
     const insight = kind[F.insightDetails] === OBJECT;
-    this.dict(cols.event_source, insight && isText(kind[F.insightEventSource]) ? F.insightEventSource : F.eventSource);
-    this.dict(cols.action, insight && isText(kind[F.insightEventName]) ? F.insightEventName : F.eventName);
+    this.dict(cols.event_source, this.memo.event_source, insight && isText(kind[F.insightEventSource]) ? F.insightEventSource : F.eventSource);
+    this.dict(cols.action, this.memo.action, insight && isText(kind[F.insightEventName]) ? F.insightEventName : F.eventName);
 
     const id = this.identities.lookup(buf);
     if (id.generation !== this.generation) {
@@ -102,30 +157,30 @@ export class CloudTrailRowWriter {
     if (id.accountIndex >= 0) cols.principal_account.appendIndex(id.accountIndex);
     if (id.arnBytes !== null) cols.principal_arn.appendBytes(id.arnBytes, 0, id.arnBytes.length);
     if (id.sessionBytes !== null) cols.session_name.appendBytes(id.sessionBytes, 0, id.sessionBytes.length);
-    this.dict(cols.invoked_by, F.uiInvokedBy);
+    this.dict(cols.invoked_by, this.memo.invoked_by, F.uiInvokedBy);
 
     this.accessKeyId(cols.access_key_id);
     this.utf8(cols.source_ip, F.sourceIPAddress);
     this.userAgent(cols.user_agent);
-    this.dict(cols.region, F.awsRegion);
-    this.dict(cols.bucket, F.bucketName);
+    this.dict(cols.region, this.memo.region, F.awsRegion);
+    this.dict(cols.bucket, this.memo.bucket, F.bucketName);
     this.utf8(cols.object_key, F.key);
-    this.dict(cols.owner_account, F.recipientAccountId);
-    this.dict(cols.error_code, F.errorCode);
+    this.dict(cols.owner_account, this.memo.owner_account, F.recipientAccountId);
+    this.dict(cols.error_code, this.memo.error_code, F.errorCode);
     const out = v.integer(F.bytesOut);
     if (out !== null) cols.bytes_out.append(out);
     const inn = v.integer(F.bytesIn);
     if (inn !== null) cols.bytes_in.append(inn);
-    this.dict(cols.tls_version, F.tlsVersion);
-    this.dict(cols.cipher_suite, isText(kind[F.tlsCipherSuite]) ? F.tlsCipherSuite : F.aedCipherSuite);
-    this.dict(cols.signature_version, F.signatureVersion);
-    this.dict(cols.auth_type, F.authenticationMethod);
+    this.dict(cols.tls_version, this.memo.tls_version, F.tlsVersion);
+    this.dict(cols.cipher_suite, this.memo.cipher_suite, isText(kind[F.tlsCipherSuite]) ? F.tlsCipherSuite : F.aedCipherSuite);
+    this.dict(cols.signature_version, this.memo.signature_version, F.signatureVersion);
+    this.dict(cols.auth_type, this.memo.auth_type, F.authenticationMethod);
     this.utf8(cols.request_id, F.requestID);
     this.utf8(cols.host_id, F.hostId);
     this.utf8(cols.event_id, F.eventID);
     const readOnly = v.boolean(F.readOnly);
     if (readOnly !== null) cols.read_only.append(readOnly);
-    if (isText(kind[F.eventType])) this.dict(cols.event_type, F.eventType);
+    if (isText(kind[F.eventType])) this.dict(cols.event_type, this.memo.event_type, F.eventType);
     else if (insight) cols.event_type.appendString(INSIGHT);
     this.utf8(cols.vpc_endpoint_id, F.vpcEndpointId);
     this.rawJson(cols.request_parameters, F.requestParameters);
@@ -150,9 +205,9 @@ export class CloudTrailRowWriter {
     this.kindIndex = this.builder.cols.log_kind.intern(LOG_KIND.cloudtrail);
   }
 
-  private dict(w: DictWriter, slot: number): void {
+  private dict(w: DictWriter, memo: DictMemo, slot: number): void {
     const k = this.sc.kind[slot];
-    if (k === STRING) w.appendBytes(this.buf, this.sc.start[slot], this.sc.end[slot]);
+    if (k === STRING) memo.append(w, this.buf, this.sc.start[slot], this.sc.end[slot], this.generation);
     else if (k !== ABSENT) this.slowText(w, slot);
   }
 

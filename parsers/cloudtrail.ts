@@ -11,6 +11,11 @@
  *
  * Not events: digest files are counted (`counters.digests`) and skipped; S3 Event Notifications
  * and records whose eventTime is not a time are reported and counted as skipped.
+ *
+ * Leniencies (for speed; a strict JSON.parse pass would catch them): values nobody reads are only
+ * walked, not validated (a bad literal, a raw control character, `[}` inside them go unnoticed);
+ * numbers are checked only where used; a trailing comma before `]` in an array is accepted; a
+ * wrapper with two `Records` keys streams the first (JSON.parse would keep the last).
  */
 import { excerpt, type IssueReason } from '../src/issues.js';
 import { LOG_KIND } from '../src/schema.js';

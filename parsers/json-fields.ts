@@ -11,8 +11,7 @@
 export type FieldSpec = { readonly [key: string]: true | 'stream' | FieldSpec };
 
 /** Key lookup: the key's length, first, last and third-from-last byte, hashed into a small table. */
-const TABLE_BITS = 9;
-const TABLE_SIZE = 1 << TABLE_BITS;
+export const TABLE_BITS = 9;
 
 export class FieldSchema {
   readonly slotCount: number;
@@ -96,8 +95,6 @@ export class FieldSchema {
 export function keyHash(len: number, first: number, last: number, thirdLast: number, multiplier: number): number {
   return Math.imul(len | (first << 8) | (last << 16) | (thirdLast << 24), multiplier) >>> (32 - TABLE_BITS);
 }
-
-export { TABLE_BITS };
 
 function findMultiplier(contexts: number[][], keys: Uint8Array[]): { multiplier: number; table: Int16Array } {
   const table = new Int16Array(contexts.length << TABLE_BITS);

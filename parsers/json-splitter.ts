@@ -50,6 +50,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const UNKNOWN = -2;
 const MIN_CARRY = 1 << 16;
+const BRIDGE_MIN = 1 << 14;
 
 export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
 
@@ -121,19 +122,46 @@ export class JsonSplitter {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
+    const bytes = Bytes.of(chunk);
     if (this.pos >= this.limit) {
-      this.use(Bytes.of(chunk));
+      this.use(bytes);
       this.pos = 0;
       this.limit = chunk.length;
-    } else {
-      this.append(chunk);
-    }
-    this.nextNewline = UNKNOWN;
-    if (this.limit - this.pos >= this.waitFor) {
       this.waitFor = 0;
       this.run(false);
+    } else if (this.limit - this.pos + chunk.length < this.waitFor) {
+      // A value bigger than the chunks: collect until a rescan can pay off.
+      this.append(chunk);
+    } else {
+      this.waitFor = 0;
+      this.bridge(bytes);
     }
     this.keepPending();
+  }
+
+  /**
+   * Finish the value in progress on a small bridge — the carried bytes plus just enough of the new
+   * chunk (doubling until it completes) — then go on in the chunk itself, which is never copied.
+   */
+  private bridge(chunk: Bytes): void {
+    const n = chunk.u8.length;
+    let taken = 0;
+    for (;;) {
+      const upTo = Math.min(n, Math.max(2 * taken, BRIDGE_MIN, 2 * (this.limit - this.pos)));
+      this.append(chunk.u8.subarray(taken, upTo));
+      taken = upTo;
+      this.run(false);
+      const chunkStart = this.limit - taken;
+      if (this.pos >= chunkStart) {
+        const at = this.pos - chunkStart;
+        this.use(chunk);
+        this.pos = at;
+        this.limit = n;
+        this.run(false);
+        return;
+      }
+      if (taken === n) return;
+    }
   }
 
   end(): void {
@@ -212,7 +240,6 @@ export class JsonSplitter {
         this.state = State.Element;
         this.advance(this.scanner.streamAt);
       } else if (r === NEED_MORE) {
-        if (this.mode === Mode.Undecided && this.limit - i > this.maxValueBytes) this.mode = Mode.Lines;
         return this.incomplete(final, i, State.Top);
       } else {
         if (this.mode === Mode.Undecided) this.mode = Mode.Lines;
@@ -430,6 +457,7 @@ export class JsonSplitter {
   private use(bytes: Bytes): void {
     this.buf = bytes.u8;
     this.text = bytes.buffer;
+    this.nextNewline = UNKNOWN;
   }
 
   private append(chunk: Uint8Array): void {
