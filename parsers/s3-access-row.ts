@@ -23,14 +23,19 @@ const MEMO_OPERATION = 0;
 const MEMO_BUCKET = 1;
 const MEMO_OWNER = 2;
 const MEMO_ERROR = 3;
-const MEMO_SIGNATURE = 4;
-const MEMO_CIPHER = 5;
-const MEMO_AUTH = 6;
-const MEMO_TLS = 7;
-const MEMO_SLOTS = 8;
+const MEMO_CIPHER = 4;
+const MEMO_TLS = 5;
+const MEMO_SLOTS = 6;
+
+/** Values the tokenizer has already validated: each is told apart by one byte or its length. */
+const SIGV2 = 'SigV2';
+const SIGV4 = 'SigV4';
+const AUTH_HEADER = 'AuthHeader';
+const QUERY_STRING = 'QueryString';
 
 /** Dictionary indices of one normalised principal in the current batch. */
 interface PrincipalSlot {
+  readonly of: NormalizedPrincipal;
   epoch: number;
   principal: number;
   type: number;
@@ -70,6 +75,9 @@ export class AccessLogRowWriter {
   private readonly lastRequester = new Uint8Array(LAST_REQUESTER_BYTES);
   private lastRequesterLength = -1;
   private lastPrincipal: NormalizedPrincipal = this.anonymous;
+  private lastSlot: PrincipalSlot | undefined;
+  /** Dictionary indices of SigV2, SigV4, AuthHeader, QueryString in the current batch. */
+  private readonly validated = new Int32Array(4);
   private epoch = 0;
   private expectedRows = -1;
   private logKind = 0;
@@ -170,9 +178,9 @@ export class AccessLogRowWriter {
     this.number32(this.totalTime, buf, st[FIELD.totalTime], en[FIELD.totalTime]);
     this.utf8(this.requestId, buf, st[FIELD.requestId], en[FIELD.requestId]);
     if (fields > FIELD.hostId) this.utf8(this.hostId, buf, st[FIELD.hostId], en[FIELD.hostId]);
-    if (fields > FIELD.signatureVersion) this.dict(this.signatureVersion, MEMO_SIGNATURE, buf, st[FIELD.signatureVersion], en[FIELD.signatureVersion]);
+    if (fields > FIELD.signatureVersion) this.writeSignatureVersion(buf, st[FIELD.signatureVersion], en[FIELD.signatureVersion]);
     if (fields > FIELD.cipherSuite) this.dict(this.cipherSuite, MEMO_CIPHER, buf, st[FIELD.cipherSuite], en[FIELD.cipherSuite]);
-    if (fields > FIELD.authType) this.dict(this.authType, MEMO_AUTH, buf, st[FIELD.authType], en[FIELD.authType]);
+    if (fields > FIELD.authType) this.writeAuthType(buf, st[FIELD.authType], en[FIELD.authType]);
     if (fields > FIELD.tlsVersion) this.writeTls(buf, st[FIELD.tlsVersion], en[FIELD.tlsVersion]);
     this.originUri.appendIndex(this.origin);
     this.originIndex.append(line);
@@ -191,6 +199,27 @@ export class AccessLogRowWriter {
     this.logKind = this.logKindColumn.intern(LOG_KIND.s3access);
     this.eventSource = this.eventSourceColumn.intern(EVENT_SOURCE);
     this.origin = this.originUri.intern(this.uri);
+    this.validated.fill(-1);
+  }
+
+  private validatedIndex(slot: number, w: DictWriter, value: string): number {
+    let idx = this.validated[slot];
+    if (idx < 0) idx = this.validated[slot] = w.intern(value);
+    return idx;
+  }
+
+  /** SigV2, SigV4 or null (the tokenizer rejected anything else). */
+  private writeSignatureVersion(buf: Uint8Array, s: number, e: number): void {
+    if (e - s !== 5) return;
+    const v2 = buf[s + 4] === 0x32;
+    this.signatureVersion.appendIndex(this.validatedIndex(v2 ? 0 : 1, this.signatureVersion, v2 ? SIGV2 : SIGV4));
+  }
+
+  /** AuthHeader, QueryString or null (the tokenizer rejected anything else). */
+  private writeAuthType(buf: Uint8Array, s: number, e: number): void {
+    const n = e - s;
+    if (n === AUTH_HEADER.length) this.authType.appendIndex(this.validatedIndex(2, this.authType, AUTH_HEADER));
+    else if (n === QUERY_STRING.length) this.authType.appendIndex(this.validatedIndex(3, this.authType, QUERY_STRING));
   }
 
   private utf8(w: Utf8Writer, buf: Uint8Array, s: number, e: number): void {
@@ -243,8 +272,11 @@ export class AccessLogRowWriter {
 
   private writePrincipal(buf: Uint8Array, s: number, e: number, internal: boolean, invalidUtf8: boolean): void {
     const p = internal ? this.amazonS3 : isNullToken(buf, s, e) ? this.anonymous : this.requester(buf, s, e);
-    let slot = this.slots.get(p);
-    if (slot === undefined) slot = this.newSlot(p);
+    let slot = this.lastSlot;
+    if (slot === undefined || slot.of !== p) {
+      slot = this.slots.get(p) ?? this.newSlot(p);
+      this.lastSlot = slot;
+    }
     if (slot.epoch !== this.epoch) this.refreshSlot(slot, p);
     this.principal.appendIndex(slot.principal);
     if (slot.type >= 0) this.principalType.appendIndex(slot.type);
@@ -277,7 +309,7 @@ export class AccessLogRowWriter {
 
   private newSlot(p: NormalizedPrincipal): PrincipalSlot {
     if (this.slots.size >= MAX_PRINCIPAL_SLOTS) this.slots.clear();
-    const slot: PrincipalSlot = { epoch: -1, principal: 0, type: -1, account: -1, sessionBytes: p.session === null ? 0 : Buffer.byteLength(p.session) };
+    const slot: PrincipalSlot = { of: p, epoch: -1, principal: 0, type: -1, account: -1, sessionBytes: p.session === null ? 0 : Buffer.byteLength(p.session) };
     this.slots.set(p, slot);
     return slot;
   }

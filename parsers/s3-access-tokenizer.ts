@@ -9,6 +9,7 @@
  * and times numeric, field 20 `SigV2|SigV4|-`, field 22 `AuthHeader|QueryString|-`, no `"` inside the
  * bare fields AWS writes itself), the next candidate is tried (§1.4 validation and retry).
  */
+import { ForwardSearch } from './s3-access-search.js';
 
 export const FIELD = {
   bucketOwner: 0,
@@ -55,6 +56,8 @@ const SP = 0x20;
 const QUOTE = 0x22;
 const DASH = 0x2d;
 const LBRACKET = 0x5b;
+/** Offset of `]` in `[06/Feb/2019:00:00:38 +0000]`. */
+const TIME_TOKEN = 27;
 const RBRACKET = 0x5d;
 
 /** `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE`: the one requester with spaces. */
@@ -79,19 +82,6 @@ export const FAILURE = {
 export function skipSpaces(buf: Uint8Array, p: number, e: number): number {
   while (p < e && buf[p] === SP) p++;
   return p;
-}
-
-function tokenEnd(buf: Uint8Array, p: number, e: number): number {
-  while (p < e && buf[p] !== SP) p++;
-  return p;
-}
-
-/** The first `"` at or after `p` that is followed by a space or the end of the line; -1 if none. */
-function nextClose(buf: Uint8Array, p: number, e: number): number {
-  for (; p < e; p++) {
-    if (buf[p] === QUOTE && (p + 1 === e || buf[p + 1] === SP)) return p;
-  }
-  return -1;
 }
 
 /** `-` or `"-"`: AWS's null (FORMATS.md §1.1). */
@@ -144,8 +134,13 @@ export class AccessLogTokenizer {
   /** Why the last line did not tokenize: the first check that failed. */
   failure = '';
   private tries = 0;
+  private readonly spaces = new ForwardSearch(SP);
+  private readonly quotes = new ForwardSearch(QUOTE);
 
-  tokenize(buf: Uint8Array, s: number, e: number): boolean {
+  /** `haystack` is a Buffer over the same bytes as `buf`, with the same indices. */
+  tokenize(buf: Uint8Array, haystack: Buffer, s: number, e: number): boolean {
+    this.spaces.use(haystack);
+    this.quotes.use(haystack);
     this.failure = '';
     this.fieldCount = 0;
     this.tries = MAX_CLOSE_TRIES;
@@ -163,8 +158,23 @@ export class AccessLogTokenizer {
     return -1;
   }
 
+  private tokenEnd(p: number, e: number): number {
+    const q = this.spaces.next(p);
+    return q < e ? q : e;
+  }
+
+  /** The first `"` at or after `p` that is followed by a space or the end of the line; -1 if none. */
+  private nextClose(buf: Uint8Array, p: number, e: number): number {
+    for (;;) {
+      const q = this.quotes.next(p);
+      if (q >= e) return -1;
+      if (q + 1 === e || buf[q + 1] === SP) return q;
+      p = q + 1;
+    }
+  }
+
   private bare(buf: Uint8Array, p: number, e: number, field: number): number {
-    const q = tokenEnd(buf, p, e);
+    const q = this.tokenEnd(p, e);
     this.start[field] = p;
     this.end[field] = q;
     return q;
@@ -172,14 +182,8 @@ export class AccessLogTokenizer {
 
   /** A bare field AWS writes itself: a `"` in it means a quoted field was closed too early. */
   private plain(buf: Uint8Array, p: number, e: number, field: number): number {
-    let q = p;
-    let quotes = 0;
-    for (; q < e; q++) {
-      const c = buf[q];
-      if (c === SP) break;
-      if (c === QUOTE) quotes++;
-    }
-    if (quotes !== 0 && !(quotes === 2 && isNullToken(buf, p, q))) return -1;
+    const q = this.tokenEnd(p, e);
+    if (this.quotes.next(p) < q && !isNullToken(buf, p, q)) return -1;
     this.start[field] = p;
     this.end[field] = q;
     return q;
@@ -193,6 +197,7 @@ export class AccessLogTokenizer {
       if (f === FIELD.time) {
         if (buf[p] !== LBRACKET) return this.failAt(FAILURE.time);
         let q = p + 1;
+        if (p + TIME_TOKEN < e && buf[p + TIME_TOKEN] === RBRACKET) q = p + TIME_TOKEN;
         while (q < e && buf[q] !== RBRACKET) q++;
         if (q >= e || (q + 1 < e && buf[q + 1] !== SP)) return this.failAt(FAILURE.time);
         this.start[f] = p + 1;
@@ -215,7 +220,7 @@ export class AccessLogTokenizer {
     if (p - s < n || buf[p - 1] !== OAI_USER[n - 1] || !equalsAt(buf, p - n, p, OAI_USER)) return p;
     const m = OAI_MIDDLE.length;
     if (p + m >= e || !equalsAt(buf, p, p + m, OAI_MIDDLE) || buf[p + m] === SP) return p;
-    const q = tokenEnd(buf, p + m, e);
+    const q = this.tokenEnd(p + m, e);
     this.end[FIELD.requester] = q;
     return q;
   }
@@ -224,7 +229,7 @@ export class AccessLogTokenizer {
   private quoted(buf: Uint8Array, p: number, e: number, field: number): boolean {
     if (p >= e) return this.fail(FAILURE.tooFewFields);
     if (buf[p] !== QUOTE) {
-      const q = tokenEnd(buf, p, e);
+      const q = this.tokenEnd(p, e);
       if (q - p !== 1 || buf[p] !== DASH) {
         return this.fail(field === FIELD.requestUri ? FAILURE.requestUri : field === FIELD.referer ? FAILURE.referer : FAILURE.userAgent);
       }
@@ -232,7 +237,7 @@ export class AccessLogTokenizer {
       this.end[field] = q;
       return this.after(buf, q, e, field);
     }
-    for (let c = nextClose(buf, p + 1, e); c >= 0; c = nextClose(buf, c + 1, e)) {
+    for (let c = this.nextClose(buf, p + 1, e); c >= 0; c = this.nextClose(buf, c + 1, e)) {
       if (--this.tries < 0) return this.fail(FAILURE.tooManyQuotes);
       this.start[field] = p + 1;
       this.end[field] = c;
@@ -284,7 +289,7 @@ export class AccessLogTokenizer {
     }
     if (count > FIELD.authType && !isAuthType(buf, st[FIELD.authType], en[FIELD.authType])) return this.fail(FAILURE.authType);
     // AWS appends new fields at the end: count them, never judge them.
-    for (p = skipSpaces(buf, p, e); p < e; p = skipSpaces(buf, tokenEnd(buf, p, e), e)) count++;
+    for (p = skipSpaces(buf, p, e); p < e; p = skipSpaces(buf, this.tokenEnd(p, e), e)) count++;
     this.fieldCount = count;
     return true;
   }

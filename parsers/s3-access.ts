@@ -62,7 +62,7 @@ class AccessLogStreamParser implements StreamParser {
       const mayBeInvalid = !isUtf8(buf.subarray(pos, lastNewline));
       while (pos <= lastNewline) {
         const nl = search.indexOf(LF, pos);
-        this.line(buf, pos, nl, mayBeInvalid);
+        this.line(buf, search, pos, nl, mayBeInvalid);
         pos = nl + 1;
       }
     }
@@ -74,11 +74,7 @@ class AccessLogStreamParser implements StreamParser {
       this.skipping = false;
       return;
     }
-    if (this.pendingLength > 0) {
-      const length = this.pendingLength;
-      this.pendingLength = 0;
-      this.line(this.pending, 0, length, true);
-    }
+    if (this.pendingLength > 0) this.pendingLine();
   }
 
   /** Buffers part of an unfinished line, or starts skipping it once it is too long. */
@@ -106,12 +102,18 @@ class AccessLogStreamParser implements StreamParser {
       this.skipping = false;
       return;
     }
-    const length = this.pendingLength;
-    this.pendingLength = 0;
-    this.line(this.pending, 0, length, true);
+    this.pendingLine();
   }
 
-  private line(buf: Uint8Array, s: number, e: number, mayBeInvalidUtf8: boolean): void {
+  private pendingLine(): void {
+    const length = this.pendingLength;
+    this.pendingLength = 0;
+    const line = this.pending.subarray(0, length);
+    this.line(line, Buffer.from(line.buffer, line.byteOffset, length), 0, length, true);
+  }
+
+  /** `haystack`: a Buffer over the same bytes, for memchr searches. */
+  private line(buf: Uint8Array, haystack: Buffer, s: number, e: number, mayBeInvalidUtf8: boolean): void {
     const lineNumber = ++this.lineNumber;
     if (e - s > MAX_LINE_BYTES) {
       this.tooLong(lineNumber);
@@ -123,7 +125,7 @@ class AccessLogStreamParser implements StreamParser {
     while (first < e && isLineSpace(buf[first])) first++;
     if (first === e) return;
     const tok = this.tokenizer;
-    if (!tok.tokenize(buf, s, e)) {
+    if (!tok.tokenize(buf, haystack, s, e)) {
       this.report(lineNumber, 'malformed_line', `${tok.failure}: ${excerpt(buf, s, e)}`);
       return;
     }
