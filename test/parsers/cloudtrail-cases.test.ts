@@ -2,7 +2,7 @@
  * CloudTrail parser: specific shapes, identities, odd values and broken inputs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { RecordBatch } from 'apache-arrow';
+import { Table, type RecordBatch } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { EventBatchBuilder } from '../../src/arrow/batch-builder.js';
 import type { ParseIssue } from '../../src/issues.js';
@@ -443,6 +443,25 @@ describe('broken input', () => {
 });
 
 describe('batches', () => {
+  it('keeps each object its own origin_uri when objects share a builder mid-batch', () => {
+    const builder = new EventBatchBuilder(1000);
+    const batches: RecordBatch[] = [];
+    const counters: ObjectCounters = { records: 0, digests: 0, skipped: 0 };
+    for (const uri of ['s3://b/one.json', 's3://b/two.json']) {
+      const p = cloudTrailParser.create({ uri, builder, counters, emitBatch: (b) => batches.push(b), issue: () => {} });
+      p.push(Buffer.from([line({ eventName: 'A', awsRegion: uri }), line({ eventName: 'B' })].join('\n')));
+      p.end();
+    }
+    batches.push(builder.flush());
+    const t = new Table(batches);
+    expect(t.toArray().map((r) => [r.origin_uri, r.region])).toEqual([
+      ['s3://b/one.json', 's3://b/one.json'],
+      ['s3://b/one.json', 'us-east-1'],
+      ['s3://b/two.json', 's3://b/two.json'],
+      ['s3://b/two.json', 'us-east-1'],
+    ]);
+  });
+
   it('cuts batches when full and keeps dictionary columns right across them', () => {
     const text = Array.from({ length: 25 }, (_, i) => line({ eventName: `E${i % 4}`, awsRegion: i % 2 ? 'eu-west-1' : 'us-east-1' })).join('\n');
     const { rows, batches } = parseBytes(cloudTrailParser, Buffer.from(text), { batchRows: 10, uri: 's3://b/k.json' });
