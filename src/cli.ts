@@ -45,7 +45,10 @@ export function buildProgram(): Command {
       .description('summarise logs: records per kind, time range, top principals / actions / buckets / source IPs, parse issues')
       .argument('[sources...]', 'files, directories, globs, - for stdin, or s3://bucket/prefix', [bundledSamples()])
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-      .option('--top <n>', 'how many top values to list', '10'),
+      .option('--top <n>', 'how many top values to list', '10')
+      .option('--since <when>', 'only log objects from this time on: a duration before now (7d, 12h) or an ISO date (2026-03-01)')
+      .option('--until <when>', 'only log objects before this time (same forms as --since)')
+      .option('--concurrency <n>', 'simultaneous S3 object reads per thread', '8'),
   ).action(action(() => import('./commands/stats.js')));
 
   addReadOptions(
@@ -62,13 +65,24 @@ export function buildProgram(): Command {
       .description('run the detectors over logs and print findings (default: the bundled samples)')
       .argument('[sources...]', 'files, directories, globs, - for stdin, or s3://bucket/prefix', [bundledSamples()])
       .addOption(new Option('--format <format>', 'findings format (default: table on a terminal, ndjson otherwise)').choices(['table', 'ndjson', 'ocsf']))
-      .option('--out <file>', 'write findings to a file instead of stdout')
+      .option('--out <file>', 'write findings to a file, or to s3://bucket/prefix/ (findings/YYYY/MM/DD/<run-id>.ndjson, each finding once)')
       .option('--config <file>', 'config file (JSON): detector switches, severities, tunables, allow-lists')
-      .option('--state <dir>', 'state directory for baselines and processed objects', '.trailhound')
+      .option('--state <dir>', 'state for baselines and checkpoints: a directory or s3://bucket/prefix/', '.trailhound')
       .option('--no-state', 'do not read or save state (one-off analysis)')
       .option('--detectors <ids>', 'comma-separated detector ids to run')
-      .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding at or above this severity exists').choices(['info', 'low', 'medium', 'high', 'critical'])),
+      .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding at or above this severity exists').choices(['info', 'low', 'medium', 'high', 'critical']))
+      .option('--since <when>', 'only log objects from this time on: a duration before now (7d, 12h) or an ISO date (2026-03-01)')
+      .option('--until <when>', 'only log objects before this time (same forms as --since)')
+      .option('--lookback <duration>', 'how far before its checkpoint an S3 stream is listed again for late objects', '24h')
+      .option('--every <interval>', 'loop mode: one run per interval (15m, 1h) until SIGTERM/SIGINT')
+      .option('--concurrency <n>', 'simultaneous S3 object reads per thread', '8'),
   ).action(action(() => import('./commands/analyze.js')));
+
+  program
+    .command('detectors')
+    .description('list the detectors (id, default severity, title)')
+    .option('--markdown', 'print the full reference (metadata, tunables, false positives) as Markdown')
+    .action(action(() => import('./commands/detectors.js')));
 
   program
     .command('samples')
@@ -79,6 +93,30 @@ export function buildProgram(): Command {
     .option('--start <date>', 'first day (UTC), default 2026-03-02')
     .option('--gzip-access-logs', 'gzip the access-log objects too')
     .action(action(() => import('./commands/samples.js')));
+
+  const athena = program.command('athena').description('Athena tables and the trailhound_events view over the log buckets (history at scale)');
+  const addAthenaDdlOptions = (cmd: Command): Command =>
+    cmd
+      .requiredOption('--database <name>', 'Athena (Glue) database for the tables and the view')
+      .option('--cloudtrail <s3uri>', 'CloudTrail location above AWSLogs/: s3://bucket/[prefix/]')
+      .option('--access-logs <s3uri>', 'S3 server access log location: s3://target-bucket/prefix/ (ending in /)')
+      .option('--partitioned-access-logs', 'access logs use the partitioned key format (<account>/<region>/<bucket>/YYYY/MM/DD/)')
+      .option('--org-id <id>', 'organisation trail: the o-… folder under AWSLogs/')
+      .option('--accounts <ids>', 'comma-separated account ids (default: injected projection, so every query must pin one)')
+      .option('--regions <names>', 'comma-separated regions (default: all commercial regions)')
+      .option('--buckets <names>', 'partitioned access logs: comma-separated source buckets (default: injected projection)')
+      .option('--from <day>', 'first day of the date projection, YYYY-MM-DD (default 2020-01-01)')
+      .option('--cloudtrail-table <name>', 'CloudTrail table name', 'cloudtrail_logs')
+      .option('--access-log-table <name>', 'access-log table name', 's3_access_logs')
+      .option('--replace', 'drop and re-create the tables (definitions only; log objects are untouched)');
+  addAthenaDdlOptions(athena.command('ddl').description('print the statements that create the database, the tables and the trailhound_events view'))
+    .action(action(async () => ({ run: (await import('./commands/athena.js')).runDdl })));
+  addAthenaDdlOptions(athena.command('setup').description('run those statements on Athena, in order'))
+    .option('--workgroup <name>', 'Athena workgroup')
+    .option('--output <s3uri>', 'query result location s3://bucket/prefix/ (unless the workgroup enforces its own)')
+    .option('--region <region>', 'AWS region of Athena (default: AWS_REGION)')
+    .option('--profile <name>', 'AWS shared-config profile (default: AWS_PROFILE)')
+    .action(action(async () => ({ run: (await import('./commands/athena.js')).runSetup })));
 
   return program;
 }
