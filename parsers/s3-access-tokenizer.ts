@@ -238,7 +238,10 @@ export class AccessLogTokenizer {
       return this.after(buf, q, e, field);
     }
     for (let c = this.nextClose(buf, p + 1, e); c >= 0; c = this.nextClose(buf, c + 1, e)) {
-      if (--this.tries < 0) return this.fail(FAILURE.tooManyQuotes);
+      if (--this.tries < 0) {
+        this.failure = FAILURE.tooManyQuotes;
+        return false;
+      }
       this.start[field] = p + 1;
       this.end[field] = c;
       if (this.after(buf, c + 1, e, field)) return true;
