@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { RunSummary } from '../src/ingest/summary.js';
 import type { LogObject } from '../src/sources/types.js';
 import { LocalSource } from '../src/sources/local.js';
 import type { Manifest } from './generate.js';
@@ -66,4 +67,11 @@ export function accessLogDir(a: ChildArgs): string {
 /** Several local sources listed one after another. */
 export async function* listAll(dirs: readonly string[]): AsyncGenerator<LogObject> {
   for (const d of dirs) yield* new LocalSource(d).list();
+}
+
+/** Parse-issue counts for the notes: a run with issues did not parse the data it was given. */
+export function issueNotes(summary: RunSummary): Record<string, number | string> {
+  const notes: Record<string, number | string> = { issues: summary.issueCount };
+  if (summary.issueCount > 0) notes.issueReasons = [...summary.issuesByReason].map(([k, v]) => `${k}×${v}`).join(', ');
+  return notes;
 }

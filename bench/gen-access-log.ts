@@ -4,6 +4,7 @@
  * small share of hostile lines (§1.4): quotes inside the request-URI, referer and user agent, a user
  * agent that starts or ends with a doubled quote, and the CloudFront OAI requester with spaces.
  */
+import { objectSize as sizeOf, sourceIp } from './gen-network.js';
 import type { Rng } from './rng.js';
 
 export const SAL_BUCKETS = ['prod-data-lake', 'static-website-assets', 'customer-exports', 'app-logs-archive'] as const;
@@ -87,13 +88,6 @@ export function accessLogTime(ms: number): string {
   return `[${pad2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} +0000]`;
 }
 
-function remoteIp(r: Rng): string {
-  const x = r.next();
-  if (x < 0.5) return `10.${r.int(256)}.${r.int(256)}.${r.range(1, 254)}`;
-  if (x < 0.9) return `${r.pick(['203.0.113', '198.51.100', '192.0.2', '52.94.133', '3.5.140'])}.${r.range(1, 254)}`;
-  return `2001:db8:${r.hex(4)}:${r.hex(4)}::${r.hex(3)}`;
-}
-
 export function accessLogLine(r: Rng, bucket: string, pool: RequesterPool, time: number): AccessLogLine {
   const op = r.weighted(OPS);
   const method = op.split('.')[1];
@@ -114,7 +108,7 @@ export function accessLogLine(r: Rng, bucket: string, pool: RequesterPool, time:
     ['503', 0.5],
   ] as const);
   const errorCode = status === '403' ? 'AccessDenied' : status === '404' ? (bucketOp ? 'NoSuchBucketPolicy' : 'NoSuchKey') : status === '503' ? 'SlowDown' : '-';
-  const objectSize = lifecycle || !bucketOp ? (r.chance(0.5) ? r.int(100_000) : r.int(500_000_000)) : -1;
+  const objectSize = lifecycle || !bucketOp ? sizeOf(r) : -1;
   let bytesSent = 0;
   if (status === '200' || status === '206') {
     if (op === 'REST.GET.OBJECT' || op === 'WEBSITE.GET.OBJECT') bytesSent = status === '206' ? Math.min(objectSize, 8_388_608) : objectSize;
@@ -149,7 +143,7 @@ export function accessLogLine(r: Rng, bucket: string, pool: RequesterPool, time:
     pool.owner,
     bucket,
     accessLogTime(time),
-    lifecycle ? '-' : remoteIp(r),
+    lifecycle ? '-' : sourceIp(r),
     requester,
     r.hexUpper(16),
     op,

@@ -5,6 +5,7 @@
  * sessionContext, IAM users, AWS services and root. Some keys and messages carry unicode, quotes
  * and backslashes; a few records use `\uXXXX` escapes and float byte counts (`243.0`).
  */
+import { objectSize, sourceIp } from './gen-network.js';
 import type { Rng } from './rng.js';
 
 export const CT_ACCOUNTS = ['111122223333', '444455556666', '777788889999', '210987654321'] as const;
@@ -118,13 +119,6 @@ function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function sourceIp(r: Rng): string {
-  const x = r.next();
-  if (x < 0.55) return `10.${r.int(256)}.${r.int(256)}.${r.range(1, 254)}`;
-  if (x < 0.9) return `${r.pick(['203.0.113', '198.51.100', '192.0.2', '52.94.133'])}.${r.range(1, 254)}`;
-  return `2001:db8:${r.hex(4)}:${r.hex(4)}::${r.hex(3)}`;
-}
-
 function tls(r: Rng, host: string): Record<string, unknown> | undefined {
   const x = r.next();
   if (x < 0.02) return undefined;
@@ -151,7 +145,7 @@ function s3DataEvent(r: Rng, id: Identity, account: string, region: string, time
   const host = r.chance(0.8) ? `${bucket}.s3.${region}.amazonaws.com` : `s3.${region}.amazonaws.com`;
   const key = r.pick(KEY_PREFIXES) + r.hex(r.range(6, 20)) + r.pick(KEY_SUFFIXES);
   const denied = r.chance(0.03);
-  const size = r.chance(0.5) ? r.int(100_000) : r.int(2_000_000_000);
+  const size = objectSize(r);
   const requestParameters: Record<string, unknown> =
     op === 'ListObjects'
       ? { 'list-type': '2', bucketName: bucket, 'encoding-type': 'url', prefix: r.pick(KEY_PREFIXES), delimiter: '/', Host: host }

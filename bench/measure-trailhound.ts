@@ -10,7 +10,7 @@
 import type { LogObject } from '../src/sources/types.js';
 import { DEFAULT_BATCH_ROWS } from '../src/arrow/batch-builder.js';
 import { ingest } from '../src/ingest/ingest.js';
-import { accessLogDir, childArgs, cloudTrailDir, intArg, listAll, report, timed } from './common.js';
+import { accessLogDir, childArgs, cloudTrailDir, intArg, issueNotes, listAll, report, timed } from './common.js';
 
 const args = childArgs();
 const [kind, workersArg, batchArg] = args.rest;
@@ -50,7 +50,7 @@ const [{ rows, batches, summary }, seconds] = await timed(async () => {
   return { rows, batches, summary: run.summary };
 });
 if (rows !== summary.records) throw new Error(`batches hold ${rows} rows, summary counts ${summary.records} records`);
-const notes: Record<string, number | string> = { batches, issues: summary.issueCount };
+const notes: Record<string, number | string> = { batches, ...issueNotes(summary) };
 if (rows !== expected) notes.expected = expected;
 if (poolStartS !== undefined) notes.poolStartS = poolStartS;
 report({ bytes: summary.bytes, records: rows, seconds, notes });

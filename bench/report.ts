@@ -18,7 +18,12 @@ export interface Measurement {
 export interface Measured {
   m: Measurement;
   runs: MeasureResult[];
-  error?: string;
+  /** Runs planned. */
+  rounds: number;
+  /** Why later rounds were not run (the first run was too slow for the time budget). */
+  repeatSkipped?: string;
+  /** Child processes that failed (the code under test can be mid-edit in a shared checkout). */
+  errors: string[];
 }
 
 const RSS_TARGET_MIB = 256;
@@ -29,9 +34,23 @@ const ANALYZE_OVERHEAD_TARGET = 0.2;
 const mbps = (r: MeasureResult): number => r.bytes / 1e6 / r.seconds;
 const mib = (kib: number): number => kib / 1024;
 
+/** A run that read everything it was given: no parse issues, the expected number of records. */
+function valid(r: MeasureResult): boolean {
+  return !r.skipped && !(typeof r.notes?.issues === 'number' && r.notes.issues > 0) && r.notes?.expected === undefined;
+}
+
+/** The fastest valid run (the fastest run at all when none is valid: the notes say so). */
 function best(x: Measured | undefined): MeasureResult | undefined {
-  const ok = x?.runs.filter((r) => !r.skipped) ?? [];
-  return ok.length === 0 ? undefined : ok.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const ran = x?.runs.filter((r) => !r.skipped) ?? [];
+  const ok = ran.filter(valid);
+  const pool = ok.length > 0 ? ok : ran;
+  return pool.length === 0 ? undefined : pool.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+/** Best valid run only: ratios are never computed from a run that skipped data. */
+function bestValid(x: Measured | undefined): MeasureResult | undefined {
+  const b = best(x);
+  return b && valid(b) ? b : undefined;
 }
 
 function peakRss(x: Measured): number | undefined {
@@ -46,19 +65,25 @@ function poolStart(r: MeasureResult): number | undefined {
 }
 
 function notesOf(x: Measured): string {
-  if (x.error) return `FAILED: ${x.error}`;
+  if (x.runs.length === 0 && x.errors.length > 0) return `FAILED: ${x.errors[0]}`;
   const skipped = x.runs.find((r) => r.skipped);
   if (skipped && x.runs.every((r) => r.skipped)) return `skipped: ${skipped.skipped}`;
   const b = best(x)!;
   const n = b.notes ?? {};
   const out: string[] = [];
-  if (typeof n.issues === 'number' && n.issues > 0) out.push(`${n.issues} PARSE ISSUES`);
-  if (n.expected !== undefined) out.push(`expected ${n.expected} records`);
+  if (!valid(b)) out.push('NO VALID RUN');
+  if (x.errors.length > 0) out.push(`${x.errors.length} run(s) FAILED: ${x.errors[0].slice(0, 160)}`);
+  for (const r of x.runs.filter((r) => !r.skipped && !valid(r))) {
+    const rn = r.notes ?? {};
+    out.push(`a run had ${rn.issues ?? 0} parse issues (${rn.issueReasons ?? 'none'}), ${r.records} of ${rn.expected ?? r.records} records`);
+  }
+  if (x.runs.length < x.rounds) out.push(`${x.runs.length} run only${x.repeatSkipped ? ` (${x.repeatSkipped})` : ''}`);
   const ps = poolStart(b);
   if (ps !== undefined && x.m.threads > 1) out.push(`pool start ${ps.toFixed(2)} s; ${(b.bytes / 1e6 / Math.max(1e-3, b.seconds - ps)).toFixed(0)} MB/s without it`);
   if (typeof n.missing === 'number') out.push(`${n.rows} rows of ${n.lines} lines (${n.missing} lost; ${n.hostileLines} hostile); sum(bytes_sent) off by ${(Number(n.expectedBytesSent) - Number(n.bytesSentSum)).toExponential(2)}`);
   if (typeof n.columns === 'number') out.push(`${n.columns} columns`);
   if (n.findings !== undefined) out.push(`${n.findings} findings, ${n.duplicates} duplicates dropped`);
+  if (n.timeSplit !== undefined) out.push(`time: ${n.timeSplit}`);
   if (x.m.kind === 'trailhound') {
     const rss = peakRss(x)!;
     out.push(`RSS ${mib(rss) <= RSS_TARGET_MIB ? 'ok' : 'OVER'} (≤ ${RSS_TARGET_MIB})`);
@@ -83,7 +108,10 @@ export function formatReport(header: string, results: Measured[], cores: number)
   const rows: string[][] = [['id', 'measurement', 'thr', 'MB', 'records', 'MB/s per run', 'best MB/s', 'rec/s', 'peak RSS MiB', 'notes']];
   for (const x of results) {
     const b = best(x);
-    const runs = x.runs.filter((r) => !r.skipped).map((r) => mbps(r).toFixed(1)).join(' / ');
+    const runs = x.runs
+      .filter((r) => !r.skipped)
+      .map((r) => mbps(r).toFixed(1) + (valid(r) ? '' : '!'))
+      .join(' / ');
     rows.push([
       x.m.id,
       x.m.label,
@@ -97,7 +125,7 @@ export function formatReport(header: string, results: Measured[], cores: number)
       notesOf(x),
     ]);
   }
-  const find = (id: string, threads: number): MeasureResult | undefined => best(results.find((x) => x.m.id === id && x.m.threads === threads));
+  const find = (id: string, threads: number): MeasureResult | undefined => bestValid(results.find((x) => x.m.id === id && x.m.threads === threads));
   const ratioRows: string[][] = [['ratio', 'value', 'target', '']];
   const ratio = (a: MeasureResult | undefined, b: MeasureResult | undefined): number | undefined => (a && b ? mbps(a) / mbps(b) : undefined);
   const fmtX = (v: number | undefined): string => (v === undefined ? 'n/a' : `${v.toFixed(2)}×`);
@@ -145,6 +173,7 @@ export function formatReport(header: string, results: Measured[], cores: number)
     'MB = 10^6 uncompressed bytes. Each measurement is its own child process; "best" is the fastest of the runs',
     '(rounds are interleaved), peak RSS is process.resourceUsage().maxRSS of the child, the highest of the runs.',
     'DuckDB timings exclude instance creation; trailhound timings include the worker pool start-up.',
+    'A run marked ! did not read all its data (parse issues or missing records): it is never "best" while a valid run exists.',
     '',
     table(ratioRows, [false, true, false, false]),
   ].join('\n');

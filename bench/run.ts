@@ -20,6 +20,8 @@ const repo = path.dirname(here);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+/** A measurement whose first run took longer than this is not repeated (keeps a full run within ~5 minutes). */
+const repeatMaxS = Number(process.env.BENCH_REPEAT_MAX_S ?? 40);
 if (!(scale > 0)) throw new Error(`BENCH_SCALE must be > 0, got ${process.env.BENCH_SCALE}`);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS must be a positive integer`);
 
@@ -75,17 +77,25 @@ async function main(): Promise<void> {
   const dataDir = defaultDataDir(scale);
   const manifest = ensureData({ dir: dataDir, scale, log: (s) => process.stderr.write(`bench: ${s}\n`) });
   const measurements = plan();
-  const results: Measured[] = measurements.map((m) => ({ m, runs: [] }));
+  const results: Measured[] = measurements.map((m) => ({ m, runs: [], rounds, errors: [] }));
   for (let round = 1; round <= rounds; round++) {
     for (const r of results) {
+      if (r.repeatSkipped) continue;
+      const first = r.runs[0];
+      if (first && !first.skipped && first.seconds > repeatMaxS) {
+        r.repeatSkipped = `first run took ${first.seconds.toFixed(0)} s > BENCH_REPEAT_MAX_S=${repeatMaxS}`;
+        continue;
+      }
+      if (first?.skipped) continue;
       try {
         const res = await runChild(r.m, dataDir);
         r.runs.push(res);
         const rate = res.skipped ? res.skipped : `${(res.bytes / 1e6 / res.seconds).toFixed(1)} MB/s, ${(res.maxRssKiB / 1024).toFixed(0)} MiB`;
         process.stderr.write(`bench: round ${round} ${r.m.id} ${r.m.label} ×${r.m.threads}: ${rate}\n`);
       } catch (err) {
-        r.error = err instanceof Error ? err.message : String(err);
-        process.stderr.write(`bench: round ${round} ${r.m.id} failed: ${r.error}\n`);
+        const msg = err instanceof Error ? err.message : String(err);
+        r.errors.push(msg);
+        process.stderr.write(`bench: round ${round} ${r.m.id} ×${r.m.threads} failed: ${msg}\n`);
       }
     }
   }
