@@ -89,7 +89,8 @@ export class AccessLogRowWriter {
   /** Dictionary indices of SigV2, SigV4, AuthHeader, QueryString in the current batch. */
   private readonly validated = new Int32Array(4);
   private epoch = 0;
-  private expectedRows = -1;
+  /** The builder generation the cached dictionary indices belong to (see EventBatchBuilder.generation). */
+  private builderGeneration = -1;
   private logKind = 0;
   private eventSource = 0;
   private origin = 0;
@@ -195,13 +196,12 @@ export class AccessLogRowWriter {
     this.originUri.appendIndex(this.origin);
     this.originIndex.append(line);
 
-    const full = this.builder.endRow();
-    this.expectedRows = this.builder.rows;
-    return full;
+    return this.builder.endRow();
   }
 
   private startRow(): void {
-    if (this.builder.rows === this.expectedRows) return;
+    if (this.builder.generation === this.builderGeneration) return;
+    this.builderGeneration = this.builder.generation;
     this.epoch++;
     this.memo.fill(-1);
     this.operations = [];

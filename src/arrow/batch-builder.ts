@@ -46,6 +46,12 @@ export class EventBatchBuilder {
   readonly cols: EventColumns;
   private readonly writers: ColumnWriter[];
   rows = 0;
+  /**
+   * Incremented by every flush. Dictionary indices (from `intern`) are valid only within one
+   * generation: a parser that caches them must re-intern when this changes — the builder is
+   * shared by the parsers of consecutive objects, so another parser may have flushed it.
+   */
+  generation = 0;
 
   constructor(readonly maxRows = DEFAULT_BATCH_ROWS) {
     this.writers = COLUMNS.map((c) => writerFor(c.kind));
@@ -82,6 +88,7 @@ export class EventBatchBuilder {
     const batch = new RecordBatch(EVENT_SCHEMA, data);
     for (const w of this.writers) w.reset();
     this.rows = 0;
+    this.generation++;
     return batch;
   }
 
