@@ -8,7 +8,7 @@ export interface Measurement {
   /** a … f as in the brief; f is split into f-parse and f-analyze. */
   id: string;
   label: string;
-  kind: 'reference' | 'duckdb' | 'trailhound';
+  kind: 'baseline' | 'reference' | 'duckdb' | 'trailhound';
   /** Threads (DuckDB) or workers (trailhound). */
   threads: number;
   script: string;
@@ -64,6 +64,12 @@ function poolStart(r: MeasureResult): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
+/** MB/s with the pool start-up taken out, when the probe is plausible (well under the run itself). */
+function withoutPoolStart(r: MeasureResult): number | undefined {
+  const ps = poolStart(r);
+  return ps === undefined || ps > 0.8 * r.seconds ? undefined : r.bytes / 1e6 / (r.seconds - ps);
+}
+
 function notesOf(x: Measured): string {
   if (x.runs.length === 0 && x.errors.length > 0) return `FAILED: ${x.errors[0]}`;
   const skipped = x.runs.find((r) => r.skipped);
@@ -79,7 +85,11 @@ function notesOf(x: Measured): string {
   }
   if (x.runs.length < x.rounds) out.push(`${x.runs.length} run only${x.repeatSkipped ? ` (${x.repeatSkipped})` : ''}`);
   const ps = poolStart(b);
-  if (ps !== undefined && x.m.threads > 1) out.push(`pool start ${ps.toFixed(2)} s; ${(b.bytes / 1e6 / Math.max(1e-3, b.seconds - ps)).toFixed(0)} MB/s without it`);
+  if (ps !== undefined && x.m.threads > 1) {
+    const w = withoutPoolStart(b);
+    out.push(`pool start ${ps.toFixed(2)} s; ${w === undefined ? 'too noisy to subtract' : `${w.toFixed(0)} MB/s without it`}`);
+  }
+  if (n.baseline !== undefined) out.push(`${n.baseline} (${b.seconds.toFixed(2)} s to load)`);
   if (typeof n.missing === 'number') out.push(`${n.rows} rows of ${n.lines} lines (${n.missing} lost; ${n.hostileLines} hostile); sum(bytes_sent) off by ${(Number(n.expectedBytesSent) - Number(n.bytesSentSum)).toExponential(2)}`);
   if (typeof n.columns === 'number') out.push(`${n.columns} columns`);
   if (n.findings !== undefined) out.push(`${n.findings} findings, ${n.duplicates} duplicates dropped`);
@@ -116,11 +126,11 @@ export function formatReport(header: string, results: Measured[], cores: number)
       x.m.id,
       x.m.label,
       String(x.m.threads),
-      b ? (b.bytes / 1e6).toFixed(1) : '-',
-      b ? String(b.records) : '-',
-      runs || '-',
-      b ? mbps(b).toFixed(1) : '-',
-      b ? Math.round(b.records / b.seconds).toLocaleString('en-US') : '-',
+      b && b.bytes > 0 ? (b.bytes / 1e6).toFixed(1) : '-',
+      b && b.bytes > 0 ? String(b.records) : '-',
+      (b && b.bytes > 0 && runs) || '-',
+      b && b.bytes > 0 ? mbps(b).toFixed(1) : '-',
+      b && b.bytes > 0 ? Math.round(b.records / b.seconds).toLocaleString('en-US') : '-',
       peakRss(x) !== undefined ? mib(peakRss(x)!).toFixed(0) : '-',
       notesOf(x),
     ]);
@@ -137,16 +147,16 @@ export function formatReport(header: string, results: Measured[], cores: number)
     const d = find('b', t);
     const v = ratio(c, d);
     let extra = '';
-    const ps = c ? poolStart(c) : undefined;
-    if (c && d && ps !== undefined && t > 1) extra = `without pool start: ${(c.bytes / 1e6 / Math.max(1e-3, c.seconds - ps) / mbps(d)).toFixed(2)}×`;
+    const w = c && t > 1 ? withoutPoolStart(c) : undefined;
+    if (d && w !== undefined) extra = `without pool start: ${(w / mbps(d)).toFixed(2)}×`;
     ratioRows.push([`trailhound CT vs DuckDB read_json, ${t} thread${t > 1 ? 's' : ''}`, fmtX(v), `≥ ${CT_VS_DUCKDB_TARGET}×`, v === undefined ? '' : [verdict(v >= CT_VS_DUCKDB_TARGET), extra].filter(Boolean).join('; ')]);
   }
   for (const w of [...new Set([1, cores])]) {
     const e = find('e', w);
     const per = e ? mbps(e) / w : undefined;
     let extra = '';
-    const ps = e ? poolStart(e) : undefined;
-    if (e && ps !== undefined && w > 1) extra = `without pool start: ${(e.bytes / 1e6 / Math.max(1e-3, e.seconds - ps) / w).toFixed(0)}`;
+    const wo = e && w > 1 ? withoutPoolStart(e) : undefined;
+    if (wo !== undefined) extra = `without pool start: ${(wo / w).toFixed(0)}`;
     ratioRows.push([`trailhound SAL MB/s per core, ${w} worker${w > 1 ? 's' : ''}`, per === undefined ? 'n/a' : per.toFixed(0), `≥ ${SAL_PER_CORE_TARGET}`, per === undefined ? '' : [verdict(per >= SAL_PER_CORE_TARGET), extra].filter(Boolean).join('; ')]);
   }
   for (const t of [1, 2]) ratioRows.push([`trailhound SAL vs DuckDB read_csv, ${t} thread${t > 1 ? 's' : ''}`, fmtX(ratio(find('e', t), find('d', t))), '(info)', '']);

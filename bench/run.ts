@@ -29,7 +29,8 @@ const cores = availableParallelism();
 const workerCounts = [...new Set([1, 2, cores])].sort((a, b) => a - b);
 
 function plan(): Measurement[] {
-  const m: Measurement[] = [{ id: 'a', label: 'gunzip + JSON.parse (CT)', kind: 'reference', threads: 1, script: 'measure-json-parse.ts', args: [] }];
+  const m: Measurement[] = [{ id: '0', label: 'baseline: node+tsx+modules', kind: 'baseline', threads: 1, script: 'measure-baseline.ts', args: [] }];
+  m.push({ id: 'a', label: 'gunzip + JSON.parse (CT)', kind: 'reference', threads: 1, script: 'measure-json-parse.ts', args: [] });
   for (const t of [1, 2]) m.push({ id: 'b', label: 'DuckDB read_json (CT)', kind: 'duckdb', threads: t, script: 'measure-duckdb-json.ts', args: [String(t)] });
   for (const w of workerCounts) m.push({ id: 'c', label: 'trailhound CT → Arrow', kind: 'trailhound', threads: w, script: 'measure-trailhound.ts', args: ['cloudtrail', String(w)] });
   for (const t of [1, 2]) m.push({ id: 'd', label: 'DuckDB read_csv (SAL)', kind: 'duckdb', threads: t, script: 'measure-duckdb-csv.ts', args: [String(t)] });
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
       try {
         const res = await runChild(r.m, dataDir);
         r.runs.push(res);
-        const rate = res.skipped ? res.skipped : `${(res.bytes / 1e6 / res.seconds).toFixed(1)} MB/s, ${(res.maxRssKiB / 1024).toFixed(0)} MiB`;
+        const rate = res.skipped ? res.skipped : `${res.bytes > 0 ? (res.bytes / 1e6 / res.seconds).toFixed(1) : '-'} MB/s, ${(res.maxRssKiB / 1024).toFixed(0)} MiB`;
         process.stderr.write(`bench: round ${round} ${r.m.id} ${r.m.label} ×${r.m.threads}: ${rate}\n`);
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
