@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       try {
         const res = await runChild(r.m, dataDir);
         r.runs.push(res);
-        const rate = res.skipped ? res.skipped : `${res.bytes > 0 ? (res.bytes / 1e6 / res.seconds).toFixed(1) : '-'} MB/s, ${(res.maxRssKiB / 1024).toFixed(0)} MiB`;
+        const rate = res.skipped ? res.skipped : `${res.bytes > 0 ? (res.bytes / 1e6 / res.seconds).toFixed(1) : '-'} MB/s, ${((res.maxRssKiB * 1024) / 1e6).toFixed(0)} MB RSS`;
         process.stderr.write(`bench: round ${round} ${r.m.id} ${r.m.label} ×${r.m.threads}: ${rate}\n`);
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
