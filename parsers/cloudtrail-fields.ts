@@ -125,3 +125,17 @@ export const EVENT_KEYS: readonly number[] = [
   F.requestParameters,
   F.sourceIPAddress,
 ];
+
+/**
+ * Objects that between them take every path of the scanner (escapes in keys, wanted and skipped
+ * strings, literals, numbers, arrays, nested holders, whitespace, a streamable array, errors).
+ */
+export const SCANNER_WARM_UP: readonly string[] = [
+  '{"eventTime":"2024-01-01T00:00:00Z","e\\u0076":"a\\"b","eventName":"x\\\\y","other":"p\\"q","n":-1.5e3,"t":true,"f":false,"z":null,' +
+    '"a":[1,{"b":"c\\"]"},[]],"o":{"k":"v\\\\","x":{"y":[true]}},"readOnly":true,"eventType":false,"errorCode":null,"awsRegion":7,' +
+    '"userIdentity":{"type":"Root","sessionContext":{"sessionIssuer":{"arn":"a","type":{"x":1}},"attributes":{}},"arn":["x"]},' +
+    '"requestParameters":{},"tlsDetails":{"tlsVersion":"v"},"additionalEventData":null,"resources":[{"ARN":"r"}]}',
+  '{ "eventVersion" : "1.0" ,\n\t"userIdentity" : { "type" : "IAMUser" } , "requestParameters" : [ ] , "s3" : { } }',
+  '{"Records":[{"eventName":"a"}]}',
+  '{"eventName":"a",]',
+];

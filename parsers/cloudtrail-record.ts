@@ -27,46 +27,72 @@ const OPEN_SQUARE = 0x5b;
 const CLOSE_SQUARE = 0x5d;
 
 const MEMO_BYTES = 64;
+const MEMO_ENTRIES = 4;
 
 /**
- * The last value appended to a dictionary column and its index: most of these columns repeat
- * row after row (one region, account, TLS version per file), and a compare is cheaper than a hash.
+ * The last few values appended to a dictionary column and their indices: these columns take few
+ * distinct values (regions, accounts, TLS versions, actions), and a compare is cheaper than the
+ * dictionary's hash and probe.
  */
 class DictMemo {
-  private readonly bytes = new Uint8Array(MEMO_BYTES);
-  private length = -1;
-  private index = 0;
+  private readonly bytes = new Uint8Array(MEMO_BYTES * MEMO_ENTRIES);
+  private readonly lengths = new Int32Array(MEMO_ENTRIES).fill(-1);
+  private readonly indices = new Int32Array(MEMO_ENTRIES);
   private generation = -1;
+  private next = 0;
 
   append(w: DictWriter, src: Uint8Array, start: number, end: number, generation: number): void {
     const n = end - start;
     const bytes = this.bytes;
-    if (n === this.length && generation === this.generation) {
+    const lengths = this.lengths;
+    if (generation !== this.generation) {
+      lengths.fill(-1);
+      this.generation = generation;
+    }
+    for (let e = 0; e < MEMO_ENTRIES; e++) {
+      if (lengths[e] !== n) continue;
+      const base = e * MEMO_BYTES;
       let j = 0;
-      while (j < n && bytes[j] === src[start + j]) j++;
+      while (j < n && bytes[base + j] === src[start + j]) j++;
       if (j === n) {
-        w.appendIndex(this.index);
+        w.appendIndex(this.indices[e]);
         return;
       }
     }
     const index = w.dict.internBytes(src, start, end);
     w.appendIndex(index);
-    this.length = -1;
     if (n > MEMO_BYTES) return;
+    const e = this.next;
+    const base = e * MEMO_BYTES;
     let high = 0;
     for (let j = 0; j < n; j++) {
       const c = src[start + j];
-      bytes[j] = c;
+      bytes[base + j] = c;
       high |= c;
     }
     // Invalid UTF-8 must reach the dictionary every time so the row is flagged; only ASCII is memoised.
-    if (high >= 0x80) return;
-    this.length = n;
-    this.index = index;
-    this.generation = generation;
+    if (high >= 0x80) {
+      lengths[e] = -1;
+      return;
+    }
+    lengths[e] = n;
+    this.indices[e] = index;
+    this.next = (e + 1) % MEMO_ENTRIES;
   }
 }
 
+/** The log object rows come from: its URI and that URI's dictionary index in the current batch. */
+export class RowOrigin {
+  index = 0;
+  generation = -1;
+
+  constructor(readonly uri: string) {}
+}
+
+/**
+ * One per batch builder, shared by the parsers of successive objects so that per-object setup is
+ * nearly free (small files are common) and the identity cache stays warm across files.
+ */
 export class CloudTrailRowWriter {
   readonly values: ValueReader;
   /** Set by the last write: a written value had invalid UTF-8 (replaced with U+FFFD). */
@@ -87,15 +113,16 @@ export class CloudTrailRowWriter {
     auth_type: new DictMemo(),
     event_type: new DictMemo(),
   };
+  /** Counts batches: dictionary indices cached anywhere are valid only for the generation they were made in. */
   private generation = 0;
-  private uriIndex = 0;
+  /** The builder generation the cached dictionary indices belong to. */
+  private builderGeneration = -1;
   private kindIndex = 0;
   private buf: Uint8Array = new Uint8Array(0);
 
   constructor(
     private readonly sc: SelectiveScanner,
     private readonly builder: EventBatchBuilder,
-    private readonly uri: string,
   ) {
     this.values = new ValueReader(sc);
     this.identities = new IdentityCache(sc, this.values);
@@ -104,8 +131,6 @@ export class CloudTrailRowWriter {
       if (w instanceof Utf8Writer) this.storages.push(w.storage);
       else if (w instanceof DictWriter) this.storages.push(w.dict.values);
     }
-    // The builder is shared across objects: it may already hold rows (and a dictionary) from the
-    // previous object, so the per-object constants are interned now, not only after a flush.
     this.newBatch();
   }
 
@@ -113,7 +138,7 @@ export class CloudTrailRowWriter {
    * Append the record the scanner just described. `at` goes to origin_index. Returns whether the
    * row was written; a row that fills the batch is left for the caller to flush (`builder.rows`).
    */
-  write(buf: Uint8Array, at: number): WriteResult {
+  write(buf: Uint8Array, at: number, origin: RowOrigin): WriteResult {
     const sc = this.sc;
     const kind = sc.kind;
     const v = this.values;
@@ -136,7 +161,11 @@ export class CloudTrailRowWriter {
 
     const b = this.builder;
     const cols = b.cols;
-    if (b.rows === 0) this.newBatch();
+    if (b.generation !== this.builderGeneration) this.newBatch();
+    if (origin.generation !== this.generation) {
+      origin.index = cols.origin_uri.intern(origin.uri);
+      origin.generation = this.generation;
+    }
     if (!missingTime) cols.time.append(time);
     cols.log_kind.appendIndex(this.kindIndex);
 
@@ -184,7 +213,7 @@ export class CloudTrailRowWriter {
     else if (insight) cols.event_type.appendString(INSIGHT);
     this.utf8(cols.vpc_endpoint_id, F.vpcEndpointId);
     this.rawJson(cols.request_parameters, F.requestParameters);
-    cols.origin_uri.appendIndex(this.uriIndex);
+    cols.origin_uri.appendIndex(origin.index);
     cols.origin_index.append(at);
 
     if (v.badEscape) {
@@ -198,10 +227,13 @@ export class CloudTrailRowWriter {
     return missingTime ? WriteResult.WrittenWithoutTime : WriteResult.Written;
   }
 
-  /** Dictionary indices are per batch: re-intern the per-object constants after a flush. */
+  /**
+   * Dictionary indices are per batch. A builder with no rows may have been flushed (by us or by
+   * the caller between objects): start a new generation and re-intern the constants.
+   */
   private newBatch(): void {
     this.generation++;
-    this.uriIndex = this.builder.cols.origin_uri.intern(this.uri);
+    this.builderGeneration = this.builder.generation;
     this.kindIndex = this.builder.cols.log_kind.intern(LOG_KIND.cloudtrail);
   }
 

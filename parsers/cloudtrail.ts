@@ -17,10 +17,11 @@
  * numbers are checked only where used; a trailing comma before `]` in an array is accepted; a
  * wrapper with two `Records` keys streams the first (JSON.parse would keep the last).
  */
+import type { EventBatchBuilder } from '../src/arrow/batch-builder.js';
 import { excerpt, type IssueReason } from '../src/issues.js';
 import { LOG_KIND } from '../src/schema.js';
-import { CLOUDTRAIL_FIELDS, EVENT_KEYS, F } from './cloudtrail-fields.js';
-import { CloudTrailRowWriter, WriteResult } from './cloudtrail-record.js';
+import { CLOUDTRAIL_FIELDS, EVENT_KEYS, F, SCANNER_WARM_UP } from './cloudtrail-fields.js';
+import { CloudTrailRowWriter, RowOrigin, WriteResult } from './cloudtrail-record.js';
 import { asBuffer, utf8Bytes } from './cloudtrail-values.js';
 import { ABSENT, ARRAY, OBJECT, STRING, SelectiveScanner, skipSpace, skipValue } from './json-scan.js';
 import { DEFAULT_MAX_VALUE_BYTES, JsonSplitter, type SplitterSink } from './json-splitter.js';
@@ -49,17 +50,34 @@ export const cloudTrailParser: ParserModule = {
   create: (ctx) => createCloudTrailParser(ctx),
 };
 
+/** Scanner and row writer per batch builder: built once, reused by every object's parser. */
+const shared = new WeakMap<EventBatchBuilder, { scanner: SelectiveScanner; rows: CloudTrailRowWriter }>();
+
+function sharedFor(builder: EventBatchBuilder): { scanner: SelectiveScanner; rows: CloudTrailRowWriter } {
+  let s = shared.get(builder);
+  if (!s) {
+    const scanner = new SelectiveScanner(CLOUDTRAIL_FIELDS);
+    scanner.warmUp(SCANNER_WARM_UP);
+    s = { scanner, rows: new CloudTrailRowWriter(scanner, builder) };
+    shared.set(builder, s);
+  }
+  return s;
+}
+
 class CloudTrailStream implements StreamParser, SplitterSink {
-  private readonly scanner = new SelectiveScanner(CLOUDTRAIL_FIELDS);
+  private readonly scanner: SelectiveScanner;
   private readonly splitter: JsonSplitter;
   private readonly rows: CloudTrailRowWriter;
+  private readonly origin: RowOrigin;
 
   constructor(
     private readonly ctx: ParseContext,
     maxRecordBytes: number,
   ) {
+    // Sharing is safe: scanner slots and writer state live only within one synchronous value() call.
+    ({ scanner: this.scanner, rows: this.rows } = sharedFor(ctx.builder));
     this.splitter = new JsonSplitter(this.scanner, this, maxRecordBytes);
-    this.rows = new CloudTrailRowWriter(this.scanner, ctx.builder, ctx.uri);
+    this.origin = new RowOrigin(ctx.uri);
   }
 
   push(chunk: Uint8Array): void {
@@ -106,7 +124,7 @@ class CloudTrailStream implements StreamParser, SplitterSink {
 
   private event(buf: Uint8Array, at: number): void {
     const ctx = this.ctx;
-    const result = this.rows.write(buf, at);
+    const result = this.rows.write(buf, at, this.origin);
     switch (result) {
       case WriteResult.InvalidTime: {
         const sc = this.scanner;

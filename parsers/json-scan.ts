@@ -29,6 +29,9 @@ export const NULL = 6;
 export const OBJECT = 7;
 export const ARRAY = 8;
 
+/** Holders nest as deep as the schema does; this bounds the stack. */
+const MAX_HOLDER_DEPTH = 16;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -136,6 +139,10 @@ export class SelectiveScanner {
   view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Uint8Array | null = null;
   private readonly multiplier: number;
+  /** Open holders while scanning: their slot, start position and enclosing context. */
+  private readonly holderSlot = new Int32Array(MAX_HOLDER_DEPTH);
+  private readonly holderStart = new Int32Array(MAX_HOLDER_DEPTH);
+  private readonly holderCtx = new Int32Array(MAX_HOLDER_DEPTH);
 
   constructor(schema: FieldSchema) {
     this.kind = new Uint8Array(schema.slotCount);
@@ -154,120 +161,168 @@ export class SelectiveScanner {
   /**
    * Scan the object starting at `b[pos]` (which must be `{`). Returns the position after it, or
    * NEED_MORE / SYNTAX_ERROR / STREAM_ARRAY (only when `allowStream`).
+   *
+   * One loop with an explicit stack of open holders rather than recursion: a recursive walker,
+   * inlined into itself, deoptimised on rare paths and sometimes never re-optimised (V8 kept only
+   * its OSR code), which made throughput swing between runs by up to 4×.
    */
   scan(b: Uint8Array, pos: number, limit: number, allowStream: boolean): number {
-    this.kind.fill(ABSENT);
+    const kind = this.kind;
+    kind.fill(ABSENT);
     this.escapedKey = false;
     if (b !== this.viewOf) {
       this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
       this.viewOf = b;
     }
-    return this.object(b, pos, limit, 0, allowStream);
-  }
-
-  private object(b: Uint8Array, i: number, limit: number, ctx: number, allowStream: boolean): number {
-    i = skipSpace(b, i + 1, limit);
+    const holderSlot = this.holderSlot;
+    const holderStart = this.holderStart;
+    const holderCtx = this.holderCtx;
+    let depth = 0;
+    let ctx = 0;
+    let i = skipSpace(b, pos + 1, limit);
     if (i >= limit) return NEED_MORE;
-    if (b[i] === CLOSE_BRACE) return i + 1;
-    const kind = this.kind;
+    let c = b[i];
+    // `c` is the byte at `i`: a key's opening quote, or `}` closing the current object.
     for (;;) {
-      if (b[i] !== QUOTE) return SYNTAX_ERROR;
-      const ks = ++i;
-      let escaped = false;
-      for (;;) {
-        if (i >= limit) return NEED_MORE;
-        const c = b[i];
-        if (c === QUOTE) break;
-        if (c === BACKSLASH) {
-          escaped = true;
-          i += 2;
-        } else i++;
-      }
-      const ke = i;
-      i = skipSpace(b, i + 1, limit);
-      if (i >= limit) return NEED_MORE;
-      if (b[i] !== COLON) return SYNTAX_ERROR;
-      i = skipSpace(b, i + 1, limit);
-      if (i >= limit) return NEED_MORE;
-      const slot = escaped ? -1 : this.lookup(b, ks, ke, ctx);
-      if (escaped) this.escapedKey = true;
-      if (slot < 0) {
-        if (b[i] === QUOTE) {
-          // Most skipped values are strings: skip them here rather than through a call.
-          i++;
-          for (;;) {
-            if (i >= limit) return NEED_MORE;
-            const d = b[i++];
-            if (d === QUOTE) break;
-            if (d === BACKSLASH) i++;
-          }
-        } else {
-          i = skipValue(b, i, limit);
-        }
+      if (c === CLOSE_BRACE) {
+        i++;
+        if (depth === 0) return i;
+        depth--;
+        const slot = holderSlot[depth];
+        kind[slot] = OBJECT;
+        this.start[slot] = holderStart[depth];
+        this.end[slot] = i;
+        ctx = holderCtx[depth];
       } else {
-        const c = b[i];
-        const desc = this.descendants[slot];
-        if (desc > 0) kind.fill(ABSENT, slot + 1, slot + 1 + desc);
-        if (c === QUOTE) {
-          const vs = ++i;
-          let k = STRING;
-          for (;;) {
-            if (i >= limit) return NEED_MORE;
-            const d = b[i];
-            if (d === QUOTE) break;
-            if (d === BACKSLASH) {
-              k = ESCAPED_STRING;
-              i += 2;
-            } else i++;
-          }
-          kind[slot] = k;
-          this.start[slot] = vs;
-          this.end[slot] = i;
-          i++;
+        if (c !== QUOTE) return SYNTAX_ERROR;
+        const ks = ++i;
+        let escaped = false;
+        for (;;) {
+          if (i >= limit) return NEED_MORE;
+          const d = b[i];
+          if (d === QUOTE) break;
+          if (d === BACKSLASH) {
+            escaped = true;
+            i += 2;
+          } else i++;
+        }
+        const ke = i;
+        if (b[i + 1] === COLON && i + 2 < limit && !isSpace(b[i + 2])) {
+          // Minified `"key":value`, the common case.
+          i += 2;
         } else {
-          const vs = i;
-          if (c === OPEN_BRACE) {
-            const sub = this.child[slot];
-            i = sub >= 0 ? this.object(b, i, limit, sub, false) : skipComposite(b, i, limit);
-            kind[slot] = OBJECT;
-          } else if (c === OPEN_BRACKET) {
-            if (allowStream && this.stream[slot] === 1) {
+          i = skipSpace(b, i + 1, limit);
+          if (i >= limit) return NEED_MORE;
+          if (b[i] !== COLON) return SYNTAX_ERROR;
+          i = skipSpace(b, i + 1, limit);
+          if (i >= limit) return NEED_MORE;
+        }
+        let slot = -1;
+        if (escaped) this.escapedKey = true;
+        else slot = this.lookup(b, ks, ke, ctx);
+        const v = b[i];
+        if (slot < 0) {
+          if (v === QUOTE) {
+            // Most skipped values are strings: skip them here rather than through a call.
+            i++;
+            for (;;) {
+              if (i >= limit) return NEED_MORE;
+              const d = b[i];
+              i++;
+              if (d === QUOTE) break;
+              if (d === BACKSLASH) i++;
+            }
+          } else {
+            i = skipValue(b, i, limit);
+            if (i < 0) return i;
+          }
+        } else {
+          const desc = this.descendants[slot];
+          if (desc > 0) kind.fill(ABSENT, slot + 1, slot + 1 + desc);
+          if (v === QUOTE) {
+            const vs = i + 1;
+            let k = STRING;
+            i = vs;
+            for (;;) {
+              if (i >= limit) return NEED_MORE;
+              const d = b[i];
+              if (d === QUOTE) break;
+              if (d === BACKSLASH) {
+                k = ESCAPED_STRING;
+                i += 2;
+              } else i++;
+            }
+            kind[slot] = k;
+            this.start[slot] = vs;
+            this.end[slot] = i;
+            i++;
+          } else if (v === OPEN_BRACE && this.child[slot] >= 0) {
+            // Descend into a holder; its slot is filled in when its `}` is reached.
+            if (depth === MAX_HOLDER_DEPTH) return SYNTAX_ERROR;
+            holderSlot[depth] = slot;
+            holderStart[depth] = i;
+            holderCtx[depth] = ctx;
+            depth++;
+            ctx = this.child[slot];
+            kind[slot] = ABSENT;
+            i = skipSpace(b, i + 1, limit);
+            if (i >= limit) return NEED_MORE;
+            c = b[i];
+            continue;
+          } else {
+            const vs = i;
+            if (v === OPEN_BRACKET && allowStream && depth === 0 && this.stream[slot] === 1) {
               kind[slot] = ARRAY;
               this.streamAt = i + 1;
               return STREAM_ARRAY;
             }
-            i = skipComposite(b, i, limit);
-            kind[slot] = ARRAY;
-          } else if (c === 0x74) {
-            i = skipLiteral(b, i, limit);
-            kind[slot] = TRUE;
-          } else if (c === 0x66) {
-            i = skipLiteral(b, i, limit);
-            kind[slot] = FALSE;
-          } else if (c === 0x6e) {
-            i = skipLiteral(b, i, limit);
-            kind[slot] = NULL;
-          } else {
+            kind[slot] = v === OPEN_BRACE ? OBJECT : v === OPEN_BRACKET ? ARRAY : v === 0x74 ? TRUE : v === 0x66 ? FALSE : v === 0x6e ? NULL : NUMBER;
             i = skipValue(b, i, limit);
-            kind[slot] = NUMBER;
+            if (i < 0) return i;
+            this.start[slot] = vs;
+            this.end[slot] = i;
           }
-          this.start[slot] = vs;
-          this.end[slot] = i;
         }
       }
-      if (i < 0) return i;
-      i = skipSpace(b, i, limit);
+      // After a value: `,` and the next key, or `}`.
       if (i >= limit) return NEED_MORE;
-      const c = b[i];
+      c = b[i];
+      if (c === COMMA && i + 1 < limit && b[i + 1] === QUOTE) {
+        // Minified `,"next"`.
+        c = QUOTE;
+        i++;
+        continue;
+      }
+      if (isSpace(c)) {
+        i = skipSpace(b, i, limit);
+        if (i >= limit) return NEED_MORE;
+        c = b[i];
+      }
       if (c === COMMA) {
         i = skipSpace(b, i + 1, limit);
         if (i >= limit) return NEED_MORE;
-      } else if (c === CLOSE_BRACE) {
-        return i + 1;
-      } else {
+        c = b[i];
+        if (c !== QUOTE) return SYNTAX_ERROR;
+      } else if (c !== CLOSE_BRACE) {
         return SYNTAX_ERROR;
       }
     }
+  }
+
+  /**
+   * Run every path of the walker once, on a sample that has them all, so its first optimisation
+   * sees complete type feedback. Otherwise the first rare byte after optimisation (an escape in a
+   * skipped string, say) deoptimises it, and V8 11 then sometimes keeps only on-stack-replacement
+   * code for it: throughput stayed at half or less for the rest of the process.
+   */
+  warmUp(samples: readonly string[]): void {
+    // Few calls, so nothing gets optimised before every path has run.
+    for (const text of samples) {
+      const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
+      this.scan(bytes, 0, bytes.length, true);
+      this.scan(bytes, 0, bytes.length >>> 1, true);
+    }
+    this.kind.fill(ABSENT);
   }
 
   private lookup(b: Uint8Array, ks: number, ke: number, ctx: number): number {
