@@ -1,7 +1,12 @@
 /**
- * `analyze` as a library: sources → ingest → detectors → findings, with baselines restored from
- * and committed to a state store. State is committed only after the caller has written the
- * findings (`commit()`), so a crash re-processes and stable finding ids keep the re-run idempotent.
+ * `analyze` as a library: sources → ingest → detectors → findings, with baselines and
+ * checkpoints restored from and committed to a state store. State is committed only after the
+ * caller has written the findings (`commit()`), so a crash re-processes from the last commit and
+ * stable finding ids keep the re-run idempotent.
+ *
+ * Two kinds of input: plain objects (local paths), of which those already counted (same size and
+ * mtime) are replayed — evaluated but not counted again; and incremental sources (S3), listed
+ * from their checkpoints so that processed objects are not read again at all.
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { TrailhoundConfig } from './config.js';
@@ -12,11 +17,15 @@ import { ConfigError, StateError } from './errors.js';
 import { ingest, type IngestOptions } from './ingest/ingest.js';
 import type { RunSummary } from './ingest/summary.js';
 import { log } from './log.js';
+import type { Checkpoints, IncrementalRun, IncrementalSource } from './sources/checkpoint.js';
 import { emptyState, STATE_FORMAT, STATE_VERSION, type ObjectMark, type StateDoc, type StateStore } from './state/types.js';
 import type { LogObject } from './sources/types.js';
 
 export interface AnalyzeInput {
-  objects: AsyncIterable<LogObject>;
+  /** Plain objects (local paths): already-counted ones are replayed. */
+  objects?: AsyncIterable<LogObject>;
+  /** Sources listed from their checkpoints (S3). */
+  incremental?: readonly IncrementalSource[];
   detectors: readonly AnyDetector[];
   config: TrailhoundConfig;
   /** Only these detector ids (default: all enabled in the config). */
@@ -27,6 +36,13 @@ export interface AnalyzeInput {
   onBatch?: (batch: RecordBatch) => void;
   /** Called once reading starts, with the live run summary (for a progress line). */
   onStart?: (summary: RunSummary) => void;
+  /** Once aborted, no further object is started; the objects under way finish and the run can be committed. */
+  signal?: AbortSignal;
+}
+
+export interface FailedObject {
+  uri: string;
+  error: string;
 }
 
 export interface AnalyzeResult {
@@ -34,8 +50,19 @@ export interface AnalyzeResult {
   summary: RunSummary;
   runner: DetectorRunner;
   replayedObjects: number;
-  /** Persist baselines and processed objects; call after the findings were written. */
-  commit(): Promise<void>;
+  /** Objects that could not be read (after retries): not checkpointed, so the next run reads them again. */
+  failedObjects: FailedObject[];
+  /**
+   * Objects that failed after some of their records were counted: this run commits neither
+   * baselines nor checkpoints (the next run repeats it), so no record is counted twice.
+   */
+  tainted: boolean;
+  /** The state as loaded (sinks read their `outputs` section). */
+  loaded: Readonly<StateDoc>;
+  /** Save the loaded state with only `outputs` replaced: a write-ahead record before a sink writes. */
+  journal(outputs: NonNullable<StateDoc['outputs']>): Promise<void>;
+  /** Persist baselines, processed objects, checkpoints (and sink `outputs`); call after the findings were written. */
+  commit(extra?: { outputs?: StateDoc['outputs'] }): Promise<void>;
   /** Release the state lock without saving (on failure). */
   abandon(): Promise<void>;
 }
@@ -80,13 +107,27 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
     const doc = (await store?.load()) ?? emptyState();
     const replayed = new Set<string>();
     const seen = new Map<string, ObjectMark>();
-    const failed = new Set<string>();
-    async function* marked(): AsyncGenerator<LogObject> {
-      for await (const o of input.objects) {
-        const mark = markOf(o);
-        if (sameMark(doc.objects[o.uri], mark)) replayed.add(o.uri);
-        seen.set(o.uri, mark);
-        yield o;
+    const failed = new Map<string, string>();
+    let tainted = false;
+    const runs: IncrementalRun[] = (input.incremental ?? []).map((src) => src.begin(doc.checkpoints ?? {}));
+    const runOf = new Map<string, IncrementalRun>();
+    const stopped = (): boolean => input.signal?.aborted === true;
+    async function* all(): AsyncGenerator<LogObject> {
+      if (input.objects) {
+        for await (const o of input.objects) {
+          if (stopped()) return;
+          const mark = markOf(o);
+          if (sameMark(doc.objects[o.uri], mark)) replayed.add(o.uri);
+          seen.set(o.uri, mark);
+          yield o;
+        }
+      }
+      for (const run of runs) {
+        for await (const o of run.objects) {
+          if (stopped()) return;
+          runOf.set(o.uri, run);
+          yield o;
+        }
       }
     }
     const runner = new DetectorRunner({
@@ -97,11 +138,20 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
       states: restoreStates(doc, detectors),
       replayedOrigins: replayed,
     });
-    const { batches, summary } = ingest(marked(), {
+    const { batches, summary } = ingest(all(), {
       ...input.ingest,
       onIssue: (issue) => {
-        if (issue.reason === 'read_error') failed.add(issue.uri);
+        if (issue.reason === 'read_error' && !failed.has(issue.uri)) failed.set(issue.uri, issue.message);
         input.ingest?.onIssue?.(issue);
+      },
+      onObject: (r) => {
+        const error = failed.get(r.uri);
+        if (error !== undefined && r.records > 0) {
+          tainted = true;
+          log().warn({ uri: r.uri, records: r.records, error }, 'an object failed after some of its records were read: this run will not commit baselines or checkpoints');
+        }
+        runOf.get(r.uri)?.settle(r.uri, error === undefined);
+        input.ingest?.onObject?.(r);
       },
     });
     input.onStart?.(summary);
@@ -110,24 +160,54 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
       runner.observe(batch);
     }
     const findings = runner.finish();
-    const commit = async (): Promise<void> => {
+    const failedObjects = [...failed].map(([uri, error]) => ({ uri, error }));
+    for (const f of failedObjects) log().warn(f, 'object not read: it is not checkpointed and the next run tries it again');
+
+    const save = (next: StateDoc): Promise<void> => store!.save({ ...next, format: STATE_FORMAT, version: STATE_VERSION, updated_at: new Date().toISOString() });
+    const journal = async (outputs: NonNullable<StateDoc['outputs']>): Promise<void> => {
+      if (store) await save({ ...doc, outputs });
+    };
+    const commit = async (extra: { outputs?: StateDoc['outputs'] } = {}): Promise<void> => {
       if (!store) return;
       try {
+        const outputs = extra.outputs ?? doc.outputs;
+        if (tainted) {
+          await save({ ...doc, ...(outputs ? { outputs } : {}) });
+          return;
+        }
         const objects = { ...doc.objects };
         for (const [uri, mark] of seen) if (!failed.has(uri) && uri !== '-') objects[uri] = mark;
-        const states = runner.saveStates();
-        await store.save({
+        let checkpoints: Checkpoints | undefined = doc.checkpoints;
+        for (const run of runs) checkpoints = { ...checkpoints, ...run.checkpoints() };
+        // Nothing read, nothing learnt: the baselines stay byte for byte as they were.
+        const detectorStates = summary.objects > 0 ? { ...doc.detectors, ...runner.saveStates() } : doc.detectors;
+        await save({
           format: STATE_FORMAT,
           version: STATE_VERSION,
-          updated_at: new Date().toISOString(),
+          updated_at: '',
           objects,
-          detectors: { ...doc.detectors, ...states },
+          detectors: detectorStates,
+          ...(checkpoints ? { checkpoints } : {}),
+          ...(outputs ? { outputs } : {}),
         });
       } finally {
         await store.unlock();
       }
     };
-    return { findings, summary, runner, replayedObjects: replayed.size, commit, abandon: async () => store?.unlock() };
+    return {
+      findings,
+      summary,
+      runner,
+      replayedObjects: replayed.size,
+      failedObjects,
+      get tainted() {
+        return tainted;
+      },
+      loaded: doc,
+      journal,
+      commit,
+      abandon: async () => store?.unlock(),
+    };
   } catch (err) {
     await store?.unlock();
     throw err;

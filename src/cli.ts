@@ -48,7 +48,8 @@ export function buildProgram(): Command {
       .option('--top <n>', 'how many top values to list', '10')
       .option('--since <when>', 'only log objects from this time on: a duration before now (7d, 12h) or an ISO date (2026-03-01)')
       .option('--until <when>', 'only log objects before this time (same forms as --since)')
-      .option('--concurrency <n>', 'simultaneous S3 object reads per thread', '8'),
+      .option('--concurrency <n>', 'simultaneous S3 object reads per thread', '8')
+      .option('--retries <n>', 'attempts per S3 request, with exponential backoff and jitter', '8'),
   ).action(action(() => import('./commands/stats.js')));
 
   addReadOptions(
@@ -75,7 +76,8 @@ export function buildProgram(): Command {
       .option('--until <when>', 'only log objects before this time (same forms as --since)')
       .option('--lookback <duration>', 'how far before its checkpoint an S3 stream is listed again for late objects', '24h')
       .option('--every <interval>', 'loop mode: one run per interval (15m, 1h) until SIGTERM/SIGINT')
-      .option('--concurrency <n>', 'simultaneous S3 object reads per thread', '8'),
+      .option('--concurrency <n>', 'simultaneous S3 object reads per thread', '8')
+      .option('--retries <n>', 'attempts per S3 request, with exponential backoff and jitter', '8'),
   ).action(action(() => import('./commands/analyze.js')));
 
   program

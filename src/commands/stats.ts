@@ -1,17 +1,31 @@
+import { ingest } from '../ingest/ingest.js';
 import { log } from '../log.js';
 import { renderTable } from '../output/terminal.js';
 import { Progress } from '../progress.js';
+import { GapCollector, type StreamGaps } from '../sources/s3-gaps.js';
+import { planSources } from '../sources/s3-plan.js';
+import { parseWindow } from '../sources/s3-time.js';
+import { applyS3Tuning } from '../sources/s3-tuning.js';
 import { StatsCollector, type LogStats } from '../stats.js';
-import { startIngest, type ReadOptions } from './common.js';
+import { ingestOptions, s3Settings, type ReadOptions } from './common.js';
 import type { CommandOutcome } from './outcome.js';
 
 export interface StatsOptions extends ReadOptions {
   format?: 'text' | 'json';
   top?: string;
+  since?: string;
+  until?: string;
+  concurrency?: string;
+  retries?: string;
 }
 
 export async function run(sources: string[], o: StatsOptions): Promise<CommandOutcome> {
-  const { batches, summary } = startIngest(sources, o);
+  const window = parseWindow(o.since, o.until);
+  applyS3Tuning(o);
+  const gapCollector = new GapCollector(window);
+  const plan = planSources(sources, s3Settings(o), { window, incremental: false, onListed: gapCollector.add });
+  for (const src of plan.s3) for (const stream of await src.streams()) gapCollector.declare(stream);
+  const { batches, summary } = ingest(plan.objects, ingestOptions(o));
   const progress = new Progress(summary).start();
   const collector = new StatsCollector();
   try {
@@ -21,10 +35,24 @@ export async function run(sources: string[], o: StatsOptions): Promise<CommandOu
   }
   const stats = collector.result(Number(o.top ?? 10));
   const run = summary.toJSON();
-  if (o.format === 'json') process.stdout.write(`${JSON.stringify({ ...stats, run }, null, 2)}\n`);
-  else process.stdout.write(renderStats(stats, run));
+  const gaps = plan.s3.length ? gapCollector.result() : undefined;
+  if (o.format === 'json') process.stdout.write(`${JSON.stringify({ ...stats, ...(gaps ? { delivery_gaps: gaps } : {}), run }, null, 2)}\n`);
+  else process.stdout.write(renderStats(stats, run) + (gaps ? renderGaps(gaps) : ''));
   log().info({ summary: run }, 'stats done');
   return { partial: summary.issueCount > 0 };
+}
+
+const MAX_GAPS_SHOWN = 10;
+
+function renderGaps(streams: readonly StreamGaps[]): string {
+  const out = ['', 'delivery gaps (no log object delivered; S3 streams)'];
+  const rows = streams.map((s) => {
+    const shown = s.gaps.slice(0, MAX_GAPS_SHOWN).map((g) => `${g.from.slice(0, s.unit === 'day' ? 10 : 13)}${g.units > 1 ? ` +${g.units}${s.unit[0]}` : ''}`);
+    if (s.gaps.length > MAX_GAPS_SHOWN) shown.push(`… ${s.gaps.length - MAX_GAPS_SHOWN} more`);
+    return [s.stream, s.layout, s.objects, `${s.missing_units} ${s.unit}${s.missing_units === 1 ? '' : 's'}`, shown.join(', ') || '-'];
+  });
+  out.push(renderTable(['stream', 'layout', 'objects', 'missing', 'gaps (start, length)'], rows, 160));
+  return `${out.join('\n')}\n`;
 }
 
 function renderStats(s: LogStats, run: Record<string, unknown>): string {

@@ -26,5 +26,14 @@ export function parseStateDoc(text: string, where: string): StateDoc {
   if (typeof d.objects !== 'object' || d.objects === null || typeof d.detectors !== 'object' || d.detectors === null) {
     throw new StateError(`state ${where} is corrupt (missing objects or detectors)`, RESET_HINT);
   }
+  for (const field of ['checkpoints', 'outputs'] as const) {
+    const v = d[field];
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw new StateError(`state ${where} is corrupt (${field} is not an object)`, RESET_HINT);
+  }
+  for (const [id, cp] of Object.entries(d.checkpoints ?? {})) {
+    if (!cp || typeof cp !== 'object' || !Array.isArray(cp.seen) || (cp.last !== undefined && typeof cp.last !== 'string')) {
+      throw new StateError(`state ${where} is corrupt (checkpoint of ${id})`, RESET_HINT);
+    }
+  }
   return d as StateDoc;
 }
