@@ -19,13 +19,14 @@
  * a re-run over the same objects (replayed rows) reports the same numbers without adding them twice.
  */
 import { defineDetector, type DetectContext } from '../src/detect/detector.js';
-import { SEVERITIES, type Attribution, type Finding, type Severity } from '../src/detect/finding.js';
+import { SEVERITIES, type Attribution, type Finding, type FindingSeries, type Severity } from '../src/detect/finding.js';
 import { isServicePrincipal } from '../src/detect/principal-class.js';
 import { SampleKeeper } from '../src/detect/samples.js';
 import type { EventView } from '../src/detect/view.js';
 import { C, LOG_KIND } from '../src/schema.js';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const CT = 0;
 const SAL = 1;
 const TOP = 5;
@@ -97,6 +98,8 @@ interface RunEntry {
   samples: SampleKeeper;
   /** Per log kind, per attribute: value → count. */
   attrs: [Map<string, number>[], Map<string, number>[]];
+  /** Requests per log kind and UTC hour of the day seen by this run (index log kind × 24 + hour), for the series. */
+  hours: Float64Array;
 }
 
 interface State {
@@ -215,6 +218,7 @@ function record(state: State, view: EventView, ctx: DetectContext<T>, row: numbe
       fresh: new Array<number>(NCOUNTS).fill(0),
       samples: new SampleKeeper(),
       attrs: [ATTRS.map(() => new Map()), ATTRS.map(() => new Map())],
+      hours: new Float64Array(48),
     };
     state.run.set(key, e);
   }
@@ -232,6 +236,7 @@ function record(state: State, view: EventView, ctx: DetectContext<T>, row: numbe
   });
 
   const a = e.all;
+  e.hours[lk * 24 + Math.floor((t - day * DAY_MS) / HOUR_MS)]++;
   a.counts[REQ + lk]++;
   if (denied) a.counts[DENIED + lk]++;
   if (data) a.counts[DATA + lk]++;
@@ -264,6 +269,16 @@ function merge(stored: Totals | undefined, e: RunEntry): Totals {
   out.human = (stored?.human ?? false) || e.all.human;
   out.weakest = Math.min(stored?.weakest ?? Infinity, e.all.weakest);
   return out;
+}
+
+/** Hourly requests of the day as this run saw them (the larger log kind per hour); any is one too many. */
+function seriesOf(e: RunEntry): FindingSeries {
+  const points: FindingSeries['points'] = [];
+  for (let h = 0; h < 24; h++) {
+    const t = new Date(e.day * DAY_MS + h * HOUR_MS).toISOString();
+    points.push({ t, observed: Math.max(e.hours[h], e.hours[24 + h]), expected: 0, low: 0, high: 0 });
+  }
+  return { metric: 'requests', step_ms: HOUR_MS, points };
 }
 
 function build(e: RunEntry, tot: Totals, ctx: DetectContext<T>): Finding | null {
@@ -334,6 +349,7 @@ function build(e: RunEntry, tot: Totals, ctx: DetectContext<T>): Finding | null 
     attributions,
     first_seen: new Date(tot.first).toISOString(),
     last_seen: new Date(tot.last).toISOString(),
+    series: seriesOf(e),
   });
 }
 

@@ -34,7 +34,7 @@
  */
 import type { AllowList } from '../src/detect/allow-list.js';
 import { defineDetector, type DetectContext } from '../src/detect/detector.js';
-import { SEVERITIES, type AttackRef, type Attribution, type Finding, type Severity, type Subject } from '../src/detect/finding.js';
+import { SEVERITIES, type AttackRef, type Attribution, type Finding, type FindingSeries, type Severity, type Subject } from '../src/detect/finding.js';
 import { formatBytes, formatCount, formatMinutes } from '../src/detect/humanize.js';
 import { isServicePrincipal, type PrincipalFacts } from '../src/detect/principal-class.js';
 import { seasonalBaseline, type BaselineOptions, type RobustBaseline } from '../src/detect/robust-baseline.js';
@@ -388,6 +388,33 @@ function attackFor(m: number, run: WindowEvidence): AttackRef[] {
   return [ATTACK.collection];
 }
 
+/** Windows charted before and after a finding's window (the report's series; two days and a half day when hourly). */
+const SERIES_BEFORE = 48;
+const SERIES_AFTER = 12;
+
+/** The metric per window around `w` from the key's history, with the band each window was judged against. */
+function seriesOf(key: Key, w: number, m: number, p: Params): FindingSeries {
+  const value = (x: number): number => {
+    const v = key.counts.get(x);
+    return v ? at(v, m) : 0;
+  };
+  let last = w;
+  for (const x of key.counts.keys()) if (x > last && x <= w + SERIES_AFTER) last = x;
+  const points: FindingSeries['points'] = [];
+  for (let x = Math.max(key.first, w - SERIES_BEFORE); x <= last; x++) {
+    const b = seasonalBaseline(value, key.first, x, p.baseline[m]);
+    const known = b !== null && b.windows >= p.minHistory;
+    points.push({
+      t: new Date(x * p.windowMs).toISOString(),
+      observed: value(x),
+      expected: known ? round2(b.median) : null,
+      low: known ? round2(Math.max(0, 2 * b.median - b.upper)) : null,
+      high: known ? round2(b.upper) : null,
+    });
+  }
+  return { metric: METRIC_NAMES[m], step_ms: p.windowMs, points };
+}
+
 function build(key: Key, w: number, run: WindowEvidence, v: Verdict, c: Float64Array, p: Params, ctx: DetectContext<T>, fired: Set<string>): Finding | null {
   const m = v.m;
   const bucketKey = key.scope >= B;
@@ -438,6 +465,7 @@ function build(key: Key, w: number, run: WindowEvidence, v: Verdict, c: Float64A
     attack: attackFor(m, run),
     first_seen: run.firstSeen(cls),
     last_seen: run.lastSeen(cls),
+    series: seriesOf(key, w, m, p),
   });
 }
 

@@ -51,6 +51,31 @@ export interface AttackRef {
   tactic?: string;
 }
 
+/** One point of a finding's series: a window's start, the value observed, the normal band when known. */
+export interface SeriesPoint {
+  /** Window start, ISO-8601 UTC. */
+  t: string;
+  observed: number;
+  /** The baseline's central value (median) for this window; null without enough history. */
+  expected?: number | null;
+  /** The normal band [low, high] for this window; null without enough history. */
+  low?: number | null;
+  high?: number | null;
+}
+
+/**
+ * The time series behind a volume or transport finding (optional; charts in the HTML report).
+ * Findings without it keep their shape: readers must treat it as absent.
+ */
+export interface FindingSeries {
+  /** What each point counts: `requests`, `bytes_out`, `errors`, `deletes` … */
+  metric: string;
+  /** Width of one point's window in milliseconds (3 600 000 for hourly points). */
+  step_ms: number;
+  /** Oldest first; windows without events are present with observed 0. */
+  points: SeriesPoint[];
+}
+
 export interface Finding {
   id: string;
   detector: string;
@@ -71,6 +96,8 @@ export interface Finding {
   attack: AttackRef[];
   first_seen: string;
   last_seen: string;
+  /** Values around the window for a chart (volume-spike, insecure-transport); absent elsewhere. */
+  series?: FindingSeries;
 }
 
 /** Stable id: the same detector, kind, subject and window give the same id on every run. */
