@@ -228,8 +228,9 @@ export class CloudTrailRowWriter {
   }
 
   /**
-   * Dictionary indices are per batch. A builder with no rows may have been flushed (by us or by
-   * the caller between objects): start a new generation and re-intern the constants.
+   * Dictionary indices are per batch, and the builder is shared with other objects' parsers (of
+   * either log kind), any of which may have flushed it: on a new builder generation, start a new
+   * generation of our cached indices and re-intern the constants.
    */
   private newBatch(): void {
     this.generation++;

@@ -462,6 +462,37 @@ describe('batches', () => {
     ]);
   });
 
+  it('re-interns its cached dictionary indices after another parser flushed the shared builder', () => {
+    const builder = new EventBatchBuilder(1000);
+    const batches: RecordBatch[] = [];
+    const counters: ObjectCounters = { records: 0, digests: 0, skipped: 0 };
+    const object = (uri: string, text: string) => {
+      const p = cloudTrailParser.create({ uri, builder, counters, emitBatch: (b) => batches.push(b), issue: () => {} });
+      p.push(Buffer.from(text));
+      p.end();
+    };
+    const record = line({ userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' }, tlsDetails: { tlsVersion: 'TLSv1.3' } });
+    object('one', record);
+    // Another log kind's parser: flushes, then leaves rows of its own in the new batch.
+    builder.cols.log_kind.appendString('s3access');
+    builder.cols.principal.appendString('anonymous');
+    builder.endRow();
+    batches.push(builder.flush());
+    builder.cols.log_kind.appendString('s3access');
+    builder.cols.principal.appendString('arn:aws:iam::999999999999:user/mallory');
+    builder.cols.tls_version.appendString('TLSv1.0');
+    builder.endRow();
+    object('two', record);
+    batches.push(builder.flush());
+    const rows = new Table(batches).toArray().map((r) => [r.log_kind, r.principal, r.tls_version, r.origin_uri]);
+    expect(rows).toEqual([
+      ['cloudtrail', 'arn:aws:iam::111122223333:user/alice', 'TLSv1.3', 'one'],
+      ['s3access', 'anonymous', null, null],
+      ['s3access', 'arn:aws:iam::999999999999:user/mallory', 'TLSv1.0', null],
+      ['cloudtrail', 'arn:aws:iam::111122223333:user/alice', 'TLSv1.3', 'two'],
+    ]);
+  });
+
   it('cuts batches when full and keeps dictionary columns right across them', () => {
     const text = Array.from({ length: 25 }, (_, i) => line({ eventName: `E${i % 4}`, awsRegion: i % 2 ? 'eu-west-1' : 'us-east-1' })).join('\n');
     const { rows, batches } = parseBytes(cloudTrailParser, Buffer.from(text), { batchRows: 10, uri: 's3://b/k.json' });
