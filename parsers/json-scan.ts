@@ -66,9 +66,10 @@ function skipLiteral(b: Uint8Array, i: number, limit: number): number {
 function literalByte(first: number, k: number): number {
   return first === 0x74 ? TRUE_BYTES[k] : first === 0x66 ? FALSE_BYTES[k] : NULL_BYTES[k];
 }
-const TRUE_BYTES = Buffer.from('true');
-const FALSE_BYTES = Buffer.from('false');
-const NULL_BYTES = Buffer.from('null');
+const ascii = new TextEncoder();
+const TRUE_BYTES = ascii.encode('true');
+const FALSE_BYTES = ascii.encode('false');
+const NULL_BYTES = ascii.encode('null');
 
 /** Skip an object or array starting at `i` (its opening bracket). Returns the position after it. */
 export function skipComposite(b: Uint8Array, i: number, limit: number): number {
