@@ -172,7 +172,19 @@ export class DictionaryStorage {
       if (this.hashes[i] === h && this.values.equalsBytes(idx, src, start, end)) return idx;
       i = (i + 1) & mask;
     }
+    const flagged = this.values.invalidUtf8;
+    this.values.invalidUtf8 = false;
     const idx = this.values.pushBytes(src, start, end);
+    if (this.values.invalidUtf8) {
+      // Stored bytes were repaired (U+FFFD) and no longer equal the raw ones: intern the repaired
+      // value instead, so repeated bad input maps to one dictionary entry.
+      const repaired = Buffer.from(this.values.stringAt(idx), 'utf8');
+      this.values.truncate(idx);
+      const at = this.internBytes(repaired, 0, repaired.length);
+      this.values.invalidUtf8 = true;
+      return at;
+    }
+    this.values.invalidUtf8 = flagged;
     this.slots[i] = idx;
     this.hashes[i] = h;
     if (this.values.length * 2 > this.slots.length) this.rehash();

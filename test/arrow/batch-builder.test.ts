@@ -65,3 +65,20 @@ describe('EventBatchBuilder', () => {
     expect(b.endRow()).toBe(true);
   });
 });
+
+describe('dictionary columns with invalid UTF-8', () => {
+  it('map repeated bad bytes to one repaired entry and flag them', () => {
+    const b = new EventBatchBuilder();
+    const bad = Buffer.from([0x62, 0xc3, 0x28, 0x61]);
+    for (let i = 0; i < 3; i++) {
+      b.cols.bucket.appendBytes(bad, 0, bad.length);
+      b.endRow();
+    }
+    b.cols.bucket.appendString('b\ufffd(a');
+    b.endRow();
+    expect(b.takeInvalidUtf8()).toBe(true);
+    const col = new Table([b.flush()]).getChild(C.bucket)!;
+    expect(col.data[0].dictionary!.length).toBe(1);
+    expect(col.get(2)).toBe('b\ufffd(a');
+  });
+});
