@@ -132,12 +132,12 @@ function shift(s: Severity, by: number): Severity {
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
-function bump(m: Map<string, number>, v: string | null, cap: number): void {
+function bump(m: Map<string, number>, v: string | null, cap: number, by: number): void {
   if (v === null || v === '') return;
   const n = m.get(v);
-  if (n !== undefined) m.set(v, n + 1);
-  else if (m.size < cap) m.set(v, 1);
-  else m.set('(other)', (m.get('(other)') ?? 0) + 1);
+  if (n !== undefined) m.set(v, n + by);
+  else if (m.size < cap) m.set(v, by);
+  else m.set('(other)', (m.get('(other)') ?? 0) + by);
 }
 
 function top(m: Map<string, number>): Attribution[] {
@@ -156,6 +156,7 @@ function observe(state: State, view: EventView, ctx: DetectContext<T>): void {
   const sig = view.dict(C.signature_version);
   const auth = view.dict(C.auth_type);
   const time = view.time;
+  const lastTime = view.lastTime;
 
   // Per-batch lookups: one decision per dictionary value, integer reads per row.
   const kindOf = logKind.values.map((v) => (v === LOG_KIND.cloudtrail ? CT : v === LOG_KIND.s3access ? SAL : -1));
@@ -169,7 +170,9 @@ function observe(state: State, view: EventView, ctx: DetectContext<T>): void {
   for (let i = 0; i < view.rows.length; i++) {
     const row = view.rows[i];
     const t = time[row];
-    if (t > latest || Number.isNaN(latest)) latest = t;
+    // An aggregate row (backfill) ends at lastTime; a plain event's lastTime is its time.
+    const lt = lastTime[row];
+    if (lt > latest || Number.isNaN(latest)) latest = lt;
     if (!logKind.valid(row)) continue;
     const lk = kindOf[logKind.indices[row]];
     if (lk < 0) continue;
@@ -236,28 +239,31 @@ function record(state: State, view: EventView, ctx: DetectContext<T>, row: numbe
   });
 
   const a = e.all;
-  e.hours[lk * 24 + Math.floor((t - day * DAY_MS) / HOUR_MS)]++;
-  a.counts[REQ + lk]++;
-  if (denied) a.counts[DENIED + lk]++;
-  if (data) a.counts[DATA + lk]++;
+  // An aggregate row (backfill) stands for `n` requests.
+  const n = view.weight(row);
+  e.hours[lk * 24 + Math.floor((t - day * DAY_MS) / HOUR_MS)] += n;
+  a.counts[REQ + lk] += n;
+  if (denied) a.counts[DENIED + lk] += n;
+  if (data) a.counts[DATA + lk] += n;
   if (!view.replayed(row)) {
-    e.fresh[REQ + lk]++;
-    if (denied) e.fresh[DENIED + lk]++;
-    if (data) e.fresh[DATA + lk]++;
+    e.fresh[REQ + lk] += n;
+    if (denied) e.fresh[DENIED + lk] += n;
+    if (data) e.fresh[DATA + lk] += n;
   }
   if (t < a.first) a.first = t;
-  if (t > a.last) a.last = t;
+  const lt = view.lastTime[row];
+  if (lt > a.last) a.last = lt;
   if (!service) a.human = true;
   if (kind === WEAK_TLS && version < a.weakest) a.weakest = version;
 
   e.samples.offer(view, row);
   const cap = ctx.tunables.maxAttributionValues;
   const m = e.attrs[lk];
-  bump(m[0], sourceIp, cap);
-  bump(m[1], userAgent, cap);
-  bump(m[2], lk === SAL ? view.dict(C.operation).get(row) ?? action : action, cap);
-  bump(m[3], view.dict(C.tls_version).get(row), cap);
-  bump(m[4], view.dict(C.event_source).get(row), cap);
+  bump(m[0], sourceIp, cap, n);
+  bump(m[1], userAgent, cap, n);
+  bump(m[2], lk === SAL ? view.dict(C.operation).get(row) ?? action : action, cap, n);
+  bump(m[3], view.dict(C.tls_version).get(row), cap, n);
+  bump(m[4], view.dict(C.event_source).get(row), cap, n);
 }
 
 /** Stored totals + this run's new rows, never below what this run saw (state may have been evicted). */

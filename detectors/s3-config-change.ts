@@ -44,7 +44,7 @@ const SOURCES: Readonly<Record<string, string>> = {
 const ACCOUNT_LEVEL = new Set(['PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock']);
 
 /** eventName → the service that must have logged it. */
-const EVENTS: Readonly<Record<string, string>> = {
+export const EVENTS: Readonly<Record<string, string>> = {
   DeleteBucketPublicAccessBlock: S3,
   PutBucketPublicAccessBlock: S3,
   PutAccountPublicAccessBlock: S3,

@@ -193,6 +193,8 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
   run.agents.maybeReset();
   const store = state.keys;
   const time = view.time;
+  // Aggregate rows (backfill) span a group of requests: counts take the weight, "last seen" the group's end.
+  const lastTime = view.lastTime;
   const pc = view.dict(C.principal);
   const tc = view.dict(C.principal_type);
   const ib = view.dict(C.invoked_by);
@@ -238,10 +240,12 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
     const row = rows[i];
     const t = time[row];
     if (t !== t) continue;
+    const lt = lastTime[row];
+    const n = view.weight(row);
     const replayed = view.replayed(row);
     if (!replayed) {
       if (t < state.earliest) state.earliest = t;
-      if (t > state.latest) state.latest = t;
+      if (lt > state.latest) state.latest = lt;
     }
     if (!pc.valid(row)) continue;
     const p = pc.indices[row];
@@ -270,7 +274,7 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
         oCache.set(k, e);
       }
       if (t < e.first) e.first = t;
-      if (t > e.last) e.last = t;
+      if (lt > e.last) e.last = lt;
     }
 
     const root = !svc && ((ti >= 0 && tRoot[ti]) || (pRootArn[p] && !(ti >= 0 && tPlaceholder[ti])));
@@ -286,12 +290,12 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
       e = store.entry(`P${SEP}${sv}${SEP}${pv[p]}${SEP}${b >= 0 ? bv[b] : '#' + (o >= 0 ? ov[o] : '')}`);
       pCache.set(pk, e);
     }
-    let ev = FirstSeenStore.touch(e, t, replayed);
+    let ev = FirstSeenStore.touch(e, t, replayed, lt);
     if (ev !== null) {
-      ev.add(view, row, t, kind, failed);
-      if (action !== null) ev.tally('action', kind, action);
-      if (source.ip !== null) ev.tally('source_ip', kind, source.ip);
-      if (agent.text !== null) ev.tally('user_agent', kind, agent.text);
+      ev.add(view, row, t, kind, failed, lt);
+      if (action !== null) ev.tally('action', kind, action, n);
+      if (source.ip !== null) ev.tally('source_ip', kind, source.ip, n);
+      if (agent.text !== null) ev.tally('user_agent', kind, agent.text, n);
     }
     if (pAnon[p]) continue; // anonymous: only "first anonymous request on this bucket"
 
@@ -303,27 +307,27 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
         a = store.entry(`A${SEP}${sv}${SEP}${pv[p]}${SEP}${ACTION_CLASSES[cls]}`);
         aCache.set(ak, a);
       }
-      ev = FirstSeenStore.touch(a, t, replayed);
+      ev = FirstSeenStore.touch(a, t, replayed, lt);
       if (ev !== null) {
-        ev.add(view, row, t, kind, failed);
-        ev.tally('action', kind, action!);
-        if (b >= 0) ev.tally('bucket', kind, bv[b]);
+        ev.add(view, row, t, kind, failed, lt);
+        ev.tally('action', kind, action!, n);
+        if (b >= 0) ev.tally('bucket', kind, bv[b], n);
       }
     }
 
     if (!svc && source.network !== null) {
       const nk = p * 0x1000000 + source.netId;
-      let n = nCache.get(nk);
-      if (!n) {
-        n = store.entry(`N${SEP}0${SEP}${pv[p]}${SEP}${source.network}`);
-        nCache.set(nk, n);
+      let ne = nCache.get(nk);
+      if (!ne) {
+        ne = store.entry(`N${SEP}0${SEP}${pv[p]}${SEP}${source.network}`);
+        nCache.set(nk, ne);
       }
-      ev = FirstSeenStore.touch(n, t, replayed);
+      ev = FirstSeenStore.touch(ne, t, replayed, lt);
       if (ev !== null) {
-        ev.add(view, row, t, kind, failed);
-        ev.tally('source_ip', kind, source.ip!);
-        if (action !== null) ev.tally('action', kind, action);
-        if (agent.text !== null) ev.tally('user_agent', kind, agent.text);
+        ev.add(view, row, t, kind, failed, lt);
+        ev.tally('source_ip', kind, source.ip!, n);
+        if (action !== null) ev.tally('action', kind, action, n);
+        if (agent.text !== null) ev.tally('user_agent', kind, agent.text, n);
       }
     }
   }
@@ -359,10 +363,11 @@ function special(
     run.specials.set(key, s);
   }
   if (!svc) s.human = true;
-  s.ev.add(view, row, t, logKind, failed);
-  if (action !== null) s.ev.tally('action', logKind, action);
-  if (source.ip !== null) s.ev.tally('source_ip', logKind, source.ip);
-  if (agent.text !== null) s.ev.tally('user_agent', logKind, agent.text);
+  const n = view.weight(row);
+  s.ev.add(view, row, t, logKind, failed, view.lastTime[row]);
+  if (action !== null) s.ev.tally('action', logKind, action, n);
+  if (source.ip !== null) s.ev.tally('source_ip', logKind, source.ip, n);
+  if (agent.text !== null) s.ev.tally('user_agent', logKind, agent.text, n);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -211,6 +211,7 @@ function observe(state: VolumeState, view: EventView, ctx: DetectContext<T>): vo
   const { bucket, bucketAllowed, error, denied, status, bytes } = cols;
   const n = view.numRows;
   const time = view.time;
+  const last = view.lastTime;
   // Pass 1, per row: log kind, metric values, sample class, and its principal and bucket groups.
   const kinds = new Uint8Array(n);
   const vals = new Float64Array(n * METRICS);
@@ -243,13 +244,15 @@ function observe(state: VolumeState, view: EventView, ctx: DetectContext<T>): vo
     const del = (af & 1) !== 0 && !hasError && !(st >= 300) && !(operation.valid(r) && envelope[operation.indices[r]] === 1);
     const o = r * METRICS;
     kinds[r] = k;
-    vals[o + REQ] = 1;
+    // An aggregate row stands for `weight` requests; its bytes_out is already the group's sum.
+    const wt = view.weight(r);
+    vals[o + REQ] = wt;
     vals[o + BYTES] = bytes[r] > 0 ? bytes[r] : 0;
-    vals[o + ERR] = err ? 1 : 0;
-    vals[o + DEL] = del ? 1 : 0;
+    vals[o + ERR] = err ? wt : 0;
+    vals[o + DEL] = del ? wt : 0;
     classes[r] = err ? 1 : del ? 2 : 0;
     counted[r] = view.replayed(r) ? 0 : 1;
-    if (t > state.maxTime) state.maxTime = t;
+    if (last[r] > state.maxTime) state.maxTime = last[r];
     const w = Math.floor(t / windowMs);
     const ps = svc ? 1 : 0;
     let pk = pi >= 0 ? principalKeys[pi * 2 + ps] : undefined;
@@ -274,7 +277,7 @@ function observe(state: VolumeState, view: EventView, ctx: DetectContext<T>): vo
       for (let m = 0; m < METRICS; m++) c[m * 2 + kinds[r]] += vals[r * METRICS + m];
     }
     const attrs = key.scope >= B ? cols.bucketAttrs : cols.principalAttrs;
-    windowRun(state, key, w, T.attributionCapacity).add(samples, time, order, start[g], start[g + 1], kinds, vals, classes, attrs);
+    windowRun(state, key, w, T.attributionCapacity).add(samples, time, order, start[g], start[g + 1], kinds, vals, classes, attrs, last);
   }
   // Safety valve while a run is under way (keys touched by this run are kept until finish).
   if (state.keys.size > 2 * T.maxKeys) ctx.evicted('keys', state.evict(T.maxKeys, true));

@@ -39,11 +39,13 @@ export class DayEvidence {
 
   constructor(readonly day: number) {}
 
-  add(view: EventView, row: number, t: number, kind: number, failed: boolean): void {
-    this.requests[kind]++;
-    if (failed) this.failed[kind]++;
+  /** Count a row (`view.weight(row)` requests, from `t` to `last`: an aggregate row spans a group). */
+  add(view: EventView, row: number, t: number, kind: number, failed: boolean, last = t): void {
+    const n = view.weight(row);
+    this.requests[kind] += n;
+    if (failed) this.failed[kind] += n;
     if (t < this.firstTime) this.firstTime = t;
-    if (t > this.lastTime) this.lastTime = t;
+    if (last > this.lastTime) this.lastTime = last;
     const keeper = this.samples;
     if (keeper.samples.length === 5 && t > this.worst) {
       keeper.count++;
@@ -148,11 +150,14 @@ export class FirstSeenStore {
     return e;
   }
 
-  /** Count a row for a key; returns the evidence holder when the row lies on the first-seen day. */
-  static touch(e: FirstSeen, t: number, replayed: boolean): DayEvidence | null {
+  /**
+   * Count a row for a key; returns the evidence holder when the row lies on the first-seen day.
+   * `last` is the row's latest event time (an aggregate row's group ends there; same UTC day).
+   */
+  static touch(e: FirstSeen, t: number, replayed: boolean, last = t): DayEvidence | null {
     if (!replayed) {
       if (t < e.first) e.first = t;
-      if (t > e.last) e.last = t;
+      if (last > e.last) e.last = last;
     }
     if (e.first === Infinity) return null;
     const day = Math.floor(t / DAY_MS);

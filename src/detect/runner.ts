@@ -85,6 +85,25 @@ export class DetectorRunner {
     for (const a of this.active) a.detector.observe(a.state, view, a.ctx);
   }
 
+  /**
+   * Observe an aggregate batch (backfill): rows of the event schema where row `i` stands for
+   * `weights[i]` requests, `time` is the group's earliest and `lastTimes[i]` its latest event time.
+   * No de-duplication (the SQL counted distinct requests) and no replay. `only` limits it to one
+   * detector: each backfill query computes the groups one detector needs.
+   */
+  observeAggregated(batch: RecordBatch, weights: Float64Array, opts: { lastTimes?: Float64Array; only?: string } = {}): void {
+    if (weights.length !== batch.numRows || (opts.lastTimes && opts.lastTimes.length !== batch.numRows)) {
+      throw new Error(`aggregate batch of ${batch.numRows} rows with ${weights.length} weights`);
+    }
+    const rows = new Int32Array(batch.numRows);
+    for (let i = 0; i < rows.length; i++) rows[i] = i;
+    const view = new EventView(batch, rows, undefined, { weights, lastTimes: opts.lastTimes });
+    for (const a of this.active) {
+      if (opts.only !== undefined && a.detector.id !== opts.only) continue;
+      a.detector.observe(a.state, view, a.ctx);
+    }
+  }
+
   private replayMask(batch: RecordBatch): Uint8Array | undefined {
     const origins = this.opts.replayedOrigins;
     if (!origins || origins.size === 0) return undefined;

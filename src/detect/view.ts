@@ -1,11 +1,23 @@
 /**
  * A read-only view of one batch for detectors: the rows that survived de-duplication, column
  * accessors decoded once per batch and shared by all detectors, and per-row replay flags.
+ *
+ * A batch can also be an aggregate (backfill: one row per group of requests computed in SQL):
+ * then each row carries a weight — how many requests it stands for — and the time of the group's
+ * last request. Detectors count `weight(row)` where they would count 1, read `time` as the group's
+ * earliest and `lastTime` as its latest event time; both lie in the same detector window because
+ * the SQL groups by it. For a batch of plain events every weight is 1 and `lastTime` is `time`.
  */
 import type { RecordBatch, Vector } from 'apache-arrow';
 import { dictColumn, timeColumn, type DictColumn } from '../arrow/read.js';
 import { C, type ColumnName } from '../schema.js';
 import type { EvidenceSample } from './finding.js';
+
+/** Per batch row of an aggregate batch: requests it stands for, and its group's latest event time. */
+export interface Aggregate {
+  weights: Float64Array;
+  lastTimes?: Float64Array;
+}
 
 export class EventView {
   private readonly dicts = new Map<ColumnName, DictColumn>();
@@ -22,7 +34,18 @@ export class EventView {
     readonly batch: RecordBatch,
     readonly rows: Int32Array,
     private readonly replayedRows?: Uint8Array,
+    private readonly aggregate?: Aggregate,
   ) {}
+
+  /** How many requests the row stands for: 1 for an event, the group size for an aggregate row. */
+  weight(row: number): number {
+    return this.aggregate === undefined ? 1 : this.aggregate.weights[row];
+  }
+
+  /** Event time of the row's last request (epoch ms per batch row): `time` unless aggregated. */
+  get lastTime(): Float64Array {
+    return this.aggregate?.lastTimes ?? this.time;
+  }
 
   get numRows(): number {
     return this.batch.numRows;

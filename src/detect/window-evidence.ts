@@ -73,9 +73,9 @@ export class WindowEvidence {
   /**
    * Add the rows `order[from..to)`. Counters are laid out metric * kinds + kind: row `r` adds
    * `vals[r * metrics + m]` to counter `m * kinds + kind[r]`; `classes[r]` is its sample class
-   * besides class 0 (all rows).
+   * besides class 0 (all rows). `last[r]` is the row's latest event time (aggregate rows span a group).
    */
-  add(cache: SampleCache, time: Float64Array, order: Int32Array, from: number, to: number, kind: Uint8Array, vals: Float64Array, classes: Uint8Array, attrs: ScratchColumn[]): void {
+  add(cache: SampleCache, time: Float64Array, order: Int32Array, from: number, to: number, kind: Uint8Array, vals: Float64Array, classes: Uint8Array, attrs: ScratchColumn[], last: Float64Array = time): void {
     const kinds = this.kinds;
     const w = this.total.length;
     const metrics = w / kinds;
@@ -83,8 +83,8 @@ export class WindowEvidence {
     for (let i = from; i < to; i++) {
       const r = order[i];
       for (let m = 0; m < metrics; m++) total[m * kinds + kind[r]] += vals[r * metrics + m];
-      this.note(cache, r, time[r], 0);
-      if (classes[r] > 0) this.note(cache, r, time[r], classes[r]);
+      this.note(cache, r, time[r], 0, last[r]);
+      if (classes[r] > 0) this.note(cache, r, time[r], classes[r], last[r]);
     }
     for (let a = 0; a < attrs.length; a++) {
       const { col, sums, marks, touched } = attrs[a];
@@ -116,12 +116,12 @@ export class WindowEvidence {
     }
   }
 
-  /** Offer a row of class `cls` as a sample and note its time. */
-  note(cache: SampleCache, row: number, t: number, cls: number): void {
+  /** Offer a row of class `cls` as a sample and note its time (from `t` to `last`). */
+  note(cache: SampleCache, row: number, t: number, cls: number, last = t): void {
     const s = (this.samples[cls] ??= new EarlySamples());
     s.offer(cache, row, t);
     if (t < this.seen[2 * cls]) this.seen[2 * cls] = t;
-    if (t > this.seen[2 * cls + 1]) this.seen[2 * cls + 1] = t;
+    if (last > this.seen[2 * cls + 1]) this.seen[2 * cls + 1] = last;
   }
 
   /** Did this run see a row of class `cls`? */
