@@ -7,7 +7,7 @@
  *   BENCH_ROUNDS=1 BENCH_ONLY=c,e npm run bench
  */
 import { spawn } from 'node:child_process';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESULT_PREFIX, type MeasureResult } from './common.js';
@@ -75,6 +75,7 @@ function describeData(m: Manifest, dataDir: string): string {
 
 async function main(): Promise<void> {
   const t0 = performance.now();
+  const loadBefore = loadavg()[0];
   const dataDir = defaultDataDir(scale);
   const manifest = ensureData({ dir: dataDir, scale, log: (s) => process.stderr.write(`bench: ${s}\n`) });
   const measurements = plan();
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
   }
   const header = [
     `trailhound bench — node ${process.version}, ${cores} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${rounds} run(s) per measurement, best shown`,
+    `load average (1 min) ${loadBefore.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end: above ${cores} the figures are depressed by other processes`,
     describeData(manifest, dataDir),
   ].join('\n');
   process.stdout.write(formatReport(header, results, cores) + '\n');
