@@ -16,8 +16,10 @@ export const enum WriteResult {
   Written,
   /** Written with a null time: eventTime is missing. */
   WrittenWithoutTime,
-  /** Not written: eventTime is present but not a time. */
-  InvalidTime,
+  /** Written with a null time: eventTime is present but not a time (e.g. "redacted"). */
+  WrittenWithInvalidTime,
+  /** Not written: a schema placeholder whose eventTime is the literal "eventTime", not an event. */
+  Placeholder,
   /** Not written: a string escape is invalid, so the record is not JSON. */
   BadEscape,
 }
@@ -157,7 +159,9 @@ export class CloudTrailRowWriter {
         time = parseEventTime(bytes, 0, bytes.length);
       }
     }
-    if (!missingTime && Number.isNaN(time)) return v.badEscape ? WriteResult.BadEscape : WriteResult.InvalidTime;
+    const invalidTime = !missingTime && Number.isNaN(time);
+    if (invalidTime && v.badEscape) return WriteResult.BadEscape;
+    if (invalidTime && v.text(F.eventTime) === 'eventTime') return WriteResult.Placeholder;
 
     const b = this.builder;
     const cols = b.cols;
@@ -166,7 +170,7 @@ export class CloudTrailRowWriter {
       origin.index = cols.origin_uri.intern(origin.uri);
       origin.generation = this.generation;
     }
-    if (!missingTime) cols.time.append(time);
+    if (!missingTime && !invalidTime) cols.time.append(time);
     cols.log_kind.appendIndex(this.kindIndex);
 
     const insight = kind[F.insightDetails] === OBJECT;
@@ -224,7 +228,7 @@ export class CloudTrailRowWriter {
     const storageSawInvalid = this.clearInvalidUtf8();
     this.invalidUtf8 = v.invalidUtf8 || id.invalidUtf8 || storageSawInvalid;
     b.endRow();
-    return missingTime ? WriteResult.WrittenWithoutTime : WriteResult.Written;
+    return missingTime ? WriteResult.WrittenWithoutTime : invalidTime ? WriteResult.WrittenWithInvalidTime : WriteResult.Written;
   }
 
   /**

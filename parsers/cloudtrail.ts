@@ -126,11 +126,14 @@ class CloudTrailStream implements StreamParser, SplitterSink {
     const ctx = this.ctx;
     const result = this.rows.write(buf, at, this.origin);
     switch (result) {
-      case WriteResult.InvalidTime: {
-        const sc = this.scanner;
+      case WriteResult.Placeholder:
         ctx.counters.skipped++;
-        this.problem('invalid_event_time', 'eventTime is not a time; record skipped', at, buf, sc.start[F.eventTime], sc.end[F.eventTime]);
+        this.problem('unknown_format', 'placeholder record (its values are the field names), not an event; skipped', at);
         return;
+      case WriteResult.WrittenWithInvalidTime: {
+        const sc = this.scanner;
+        this.problem('invalid_event_time', 'eventTime is not a time; kept with a null time', at, buf, sc.start[F.eventTime], sc.end[F.eventTime]);
+        break;
       }
       case WriteResult.BadEscape:
         this.problem('malformed_json', 'invalid string escape; record skipped', at);

@@ -158,18 +158,20 @@ describe('values', () => {
     ]);
   });
 
-  it('reports and skips records whose eventTime is not a time; keeps records without one', () => {
-    const bad = ['eventTime', '2023-02-29T00:00:00Z', '2024-13-01T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:00:00ZZ', '2024-01-01', 1717243200];
-    const { rows, issues, counters } = parse([...bad.map((t) => line({ eventTime: t })), line({ eventTime: null }), JSON.stringify({ eventName: 'X' })].join('\n'));
-    expect(rows.length).toBe(2);
-    expect(rows.map((r) => r.time)).toEqual([null, null]);
-    expect(rows.map((r) => r.origin_index)).toEqual([8, 9]);
+  it('keeps records whose eventTime is missing or not a time (null time, reported); skips the placeholder', () => {
+    const bad = ['2023-02-29T00:00:00Z', '2024-13-01T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:00:00ZZ', '2024-01-01', 1717243200];
+    const input = [line({ eventTime: 'eventTime' }), ...bad.map((t) => line({ eventTime: t })), line({ eventTime: null }), JSON.stringify({ eventName: 'X' })];
+    const { rows, issues, counters } = parse(input.join('\n'));
+    expect(rows.length).toBe(bad.length + 2);
+    expect(rows.every((r) => r.time === null)).toBe(true);
+    expect(rows.map((r) => r.origin_index)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     expect(brief(issues)).toEqual([
-      ...bad.map((_, i) => `line ${i + 1}: invalid_event_time`),
+      'line 1: unknown_format',
+      ...bad.map((_, i) => `line ${i + 2}: invalid_event_time`),
       'line 8: missing_event_time',
       'line 9: missing_event_time',
     ]);
-    expect(counters).toEqual({ records: 2, digests: 0, skipped: bad.length });
+    expect(counters).toEqual({ records: bad.length + 2, digests: 0, skipped: 1 });
   });
 
   it('keeps the exact bytes of requestParameters, null when absent or null', () => {

@@ -203,6 +203,7 @@ function check(shape: Shape, records: Record<string, unknown>[], seed: number, p
   const expectedIssues = [
     ...expected.filter((e) => e.o.kind === 'skipped' || e.o.kind === 'unknown').map((e) => `${e.at}:${(e.o as { reason: string }).reason}`),
     ...events.filter((e) => (e.o as { missingTime: boolean }).missingTime).map((e) => `${e.at}:missing_event_time`),
+    ...events.filter((e) => (e.o as { invalidTime: boolean }).invalidTime).map((e) => `${e.at}:invalid_event_time`),
   ];
   // invalid_utf8 cannot occur: every input here is valid UTF-8.
   expect(got.issues.map((i) => `${i.line ?? i.record}:${i.reason}`).sort()).toEqual(expectedIssues.sort());

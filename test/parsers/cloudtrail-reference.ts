@@ -12,7 +12,7 @@ export interface ExpectedRow {
 }
 
 export type Outcome =
-  | { kind: 'event'; row: ExpectedRow; missingTime: boolean }
+  | { kind: 'event'; row: ExpectedRow; missingTime: boolean; invalidTime: boolean }
   | { kind: 'digest' }
   | { kind: 'skipped'; reason: 'unknown_format' | 'invalid_event_time' }
   | { kind: 'unknown'; reason: 'unknown_format' | 'malformed_json' }
@@ -104,8 +104,12 @@ export function event(r: Obj, at: number, uri: string): Outcome {
   const missingTime = t === undefined || t === null;
   if (!missingTime) {
     time = typeof t === 'string' ? eventTime(t) : NaN;
-    if (Number.isNaN(time)) return { kind: 'skipped', reason: 'invalid_event_time' };
+    // A schema placeholder (its values are the field names) is not an event; any other
+    // unreadable eventTime is kept with a null time (and reported).
+    if (t === 'eventTime') return { kind: 'skipped', reason: 'unknown_format' };
+    if (Number.isNaN(time)) time = null;
   }
+  const invalidTime = !missingTime && time === null;
   const ui = r.userIdentity;
   const sc = isObj(ui) ? ui.sessionContext : undefined;
   const issuer = isObj(sc) ? sc.sessionIssuer : undefined;
@@ -166,7 +170,7 @@ export function event(r: Obj, at: number, uri: string): Outcome {
     origin_uri: uri,
     origin_index: at,
   };
-  return { kind: 'event', row, missingTime };
+  return { kind: 'event', row, missingTime, invalidTime };
 }
 
 /** Compare a parsed row with the reference; request_parameters is compared as parsed JSON. */
