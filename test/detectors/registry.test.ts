@@ -55,3 +55,12 @@ describe('config validation', () => {
     expect(configSchema(DETECTORS)).toBeDefined();
   });
 });
+
+describe('docs/detectors.md', () => {
+  it('is generated from the detector metadata and up to date', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderDetectorDocs } = await import('../../src/detect/docs.js');
+    const file = readFileSync(new URL('../../docs/detectors.md', import.meta.url), 'utf8');
+    expect(file, 'run: npx tsx src/cli.ts detectors --markdown > docs/detectors.md').toBe(renderDetectorDocs(DETECTORS));
+  });
+});
