@@ -85,9 +85,10 @@ async function walk(ctx: Ctx, level: string, userPrefix: string, depth: number):
 }
 
 async function classify(ctx: Ctx, folder: string, parent: string, userPrefix: string, depth: number): Promise<void> {
-  const name = leaf(folder, parent);
-  if (name === 'AWSLogs' || name.endsWith('AWSLogs')) return cloudTrailAccounts(ctx, folder, undefined);
+  const aws = /^(.*?AWSLogs\/)(.*)$/.exec(folder);
+  if (aws) return cloudTrailFolder(ctx, aws[1], aws[2].split('/').filter(Boolean));
   // Partitioned access logs: `<DestinationPrefix><acct>/`, the prefix possibly glued to the account.
+  const name = leaf(folder, parent);
   const acct = /(\d{12})$/.exec(name);
   if (acct) {
     const found = await partitionedAccount(ctx, folder, acct[1]);
@@ -96,18 +97,31 @@ async function classify(ctx: Ctx, folder: string, parent: string, userPrefix: st
   if (depth < MAX_DEPTH) await walk(ctx, folder, userPrefix, depth + 1);
 }
 
-async function cloudTrailAccounts(ctx: Ctx, awsLogs: string, org: string | undefined): Promise<void> {
-  for (const folder of await listFolders(ctx.client, ctx.bucket, awsLogs, ctx.retry, ctx.counters)) {
-    const name = leaf(folder, awsLogs);
-    if (org === undefined && ORG.test(name)) await cloudTrailAccounts(ctx, folder, name);
-    else if (ACCOUNT.test(name)) {
-      // Only `CloudTrail/`: `CloudTrail-Digest/` and `CloudTrail-Insight/` sort before it and are other data.
-      const trail = `${folder}CloudTrail/`;
-      for (const region of await listFolders(ctx.client, ctx.bucket, trail, ctx.retry, ctx.counters)) {
-        const r = leaf(region, trail);
-        add(ctx, { root: region, within: region, layout: 'cloudtrail', org, account: name, region: r });
-      }
+/**
+ * A folder at or below `…AWSLogs/`: `[o-id/][acct/[CloudTrail/]]`. Only `CloudTrail/` holds the
+ * log stream: `CloudTrail-Digest/`, `CloudTrail-Insight/` (which sort before it) and other
+ * services' logs under `AWSLogs/<acct>/` are never read.
+ */
+async function cloudTrailFolder(ctx: Ctx, awsLogs: string, segs: string[]): Promise<void> {
+  let i = 0;
+  const org = segs[i] !== undefined && ORG.test(segs[i]) ? segs[i++] : undefined;
+  const base = `${awsLogs}${org ? `${org}/` : ''}`;
+  if (i === segs.length) {
+    for (const folder of await listFolders(ctx.client, ctx.bucket, base, ctx.retry, ctx.counters)) {
+      const name = leaf(folder, base);
+      if (org === undefined && ORG.test(name)) await cloudTrailFolder(ctx, awsLogs, [name]);
+      else if (ACCOUNT.test(name)) await cloudTrailRegions(ctx, `${folder}CloudTrail/`, org, name);
     }
+    return;
+  }
+  const account = segs[i++];
+  if (!ACCOUNT.test(account)) return;
+  if (i === segs.length || (i === segs.length - 1 && segs[i] === 'CloudTrail')) await cloudTrailRegions(ctx, `${base}${account}/CloudTrail/`, org, account);
+}
+
+async function cloudTrailRegions(ctx: Ctx, trail: string, org: string | undefined, account: string): Promise<void> {
+  for (const region of await listFolders(ctx.client, ctx.bucket, trail, ctx.retry, ctx.counters)) {
+    add(ctx, { root: region, within: region, layout: 'cloudtrail', org, account, region: leaf(region, trail) });
   }
 }
 

@@ -32,6 +32,7 @@ export function streamId(s: Pick<StreamSpec, 'bucket' | 'root'>): string {
 
 const CT_KEY = /^(\d{4})\/(\d{2})\/(\d{2})\/(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[A-Za-z0-9]+\.json\.gz$/;
 const SIMPLE_KEY = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[A-Za-z0-9]+$/;
+const SIMPLE_TAIL = /(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[A-Za-z0-9]+$/;
 const PARTITIONED_KEY = /^(\d{4})\/(\d{2})\/(\d{2})\/(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[A-Za-z0-9]+$/;
 
 /** A stream root found inside a longer prefix (a user may point below the root). */
@@ -124,9 +125,9 @@ export function keyTimeAnywhere(key: string): number | undefined {
     const t = keyTime({ bucket: '', root: pt[0], layout: 'access-partitioned' }, path);
     if (t !== undefined) return t;
   }
-  const slash = path.lastIndexOf('/');
-  const name = path.slice(slash + 1);
-  const m = SIMPLE_KEY.exec(name);
+  // Simple layout: the name ends with the time and a unique string (a DestinationPrefix may be glued to it).
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const m = SIMPLE_TAIL.exec(name);
   return m ? utc(m[1], m[2], m[3], m[4], m[5], m[6]) : undefined;
 }
 

@@ -13,14 +13,15 @@ import { log } from '../log.js';
 import { advance, DEFAULT_LOOKBACK_MS, listingStart, type Checkpoints, type IncrementalRun, type IncrementalSource, type ListingStart, type StreamCheckpoint } from './checkpoint.js';
 import { resumableBody, type BodyPart } from './s3-body.js';
 import { discoverStreams, type DiscoveredStream } from './s3-discover.js';
-import { isLogKey, keyTime, streamId } from './s3-layouts.js';
+import { isLogKey, keyTime, looksEventTime, streamId } from './s3-layouts.js';
 import { listKeys, type ListCounters, type ListedKey } from './s3-list.js';
 import { describeError, httpStatusOf, retryPolicy, withRetries, type RetryPolicy } from './s3-retry.js';
-import type { TimeWindow } from './s3-time.js';
+import { inWindow, type TimeWindow } from './s3-time.js';
 import { s3ReadConcurrency } from './s3-tuning.js';
 import type { LogObject, ObjectRef, S3ClientSettings, Source } from './types.js';
 
 const clients = new Map<string, S3Client>();
+const DAY = 86_400_000;
 
 export function s3Client(settings: S3ClientSettings): S3Client {
   const key = JSON.stringify([settings.region, settings.profile, settings.endpoint]);
@@ -152,7 +153,8 @@ export class S3Source implements Source, IncrementalSource {
   }
 
   private async *listStream(stream: DiscoveredStream, start: ListingStart, skip: (rel: string) => boolean): AsyncGenerator<LogObject> {
-    const until = this.opts.window?.until;
+    const window = this.opts.window ?? {};
+    const until = window.until;
     let ignored = 0;
     for await (const o of listKeys(this.client, { bucket: this.bucket, prefix: stream.within, startAfter: start.startAfter }, this.opts.retry, this.opts.counters)) {
       if (!isLogKey(stream, o.key)) {
@@ -162,6 +164,8 @@ export class S3Source implements Source, IncrementalSource {
       const t = keyTime(stream, o.key);
       // Keys of a stream sort by the time they encode: nothing after `--until` follows.
       if (until !== undefined && t !== undefined && t >= until) break;
+      // The listing may start a little early (a whole event-time day folder, a CloudTrail minute).
+      if (!inWindow(window, t, looksEventTime(stream, o.key) ? DAY : 0)) continue;
       this.opts.onListed?.(stream, o.key, t);
       if (skip(o.key.slice(stream.root.length))) continue;
       yield this.toObject(o);

@@ -37,6 +37,8 @@ export interface FaultProxy {
   endpoint: string;
   readonly requests: LoggedRequest[];
   faults: FaultSpec | undefined;
+  /** Delay before forwarding each request (a slow server). */
+  latencyMs: number;
   /** A fault for a particular request (checked before `faults`), e.g. one object that always fails. */
   rule: ((req: { method: string; url: string }) => FaultKind | undefined) | undefined;
   enforceConditionals: boolean;
@@ -90,7 +92,7 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
   let injected = 0;
   let port = 0;
 
-  const state: Pick<FaultProxy, 'faults' | 'enforceConditionals' | 'requests' | 'rule'> = { faults: undefined, enforceConditionals: false, requests: [], rule: undefined };
+  const state: Pick<FaultProxy, 'faults' | 'enforceConditionals' | 'requests' | 'rule' | 'latencyMs'> = { faults: undefined, enforceConditionals: false, requests: [], rule: undefined, latencyMs: 0 };
 
   function pickFault(method: string, url: string): FaultKind | undefined {
     const ruled = state.rule?.({ method, url });
@@ -157,7 +159,7 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void preconditionFails(req).then((fails) => {
+      void new Promise((r) => setTimeout(r, state.latencyMs)).then(() => preconditionFails(req)).then((fails) => {
         if (fails) {
           const body = ERROR_XML('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
           entry.status = 412;
@@ -230,6 +232,12 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
     set faults(f) {
       counter = 0;
       state.faults = f;
+    },
+    get latencyMs() {
+      return state.latencyMs;
+    },
+    set latencyMs(ms) {
+      state.latencyMs = ms;
     },
     get rule() {
       return state.rule;

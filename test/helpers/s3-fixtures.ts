@@ -5,7 +5,7 @@
  * or event time — and reads back what trailhound wrote.
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Finding } from '../../src/detect/finding.js';
@@ -132,6 +132,11 @@ export interface S3Bed {
   client: S3Client;
   /** What trailhound is pointed at (the proxy). */
   endpoint: string;
+  /**
+   * Restarts the server with its data: the endpoint stops answering (connections cut, then
+   * refused), a new s3rver process starts on the same data, and the endpoint answers again.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -139,18 +144,32 @@ export async function startS3Bed(buckets: readonly string[]): Promise<S3Bed> {
   useS3rverCredentials();
   const server = await startS3rver({ buckets });
   const proxy = await startFaultProxy(server.endpoint);
-  const client = new S3Client(s3rverClientConfig(server.endpoint));
-  return {
+  const bed: S3Bed = {
     server,
     proxy,
-    client,
+    client: new S3Client(s3rverClientConfig(server.endpoint)),
     endpoint: proxy.endpoint,
+    async restart() {
+      const saved = await mkdtemp(path.join(tmpdir(), 's3rver-saved-'));
+      await proxy.pause();
+      await cp(bed.server.directory, saved, { recursive: true });
+      await bed.server.stop();
+      const next = await startS3rver();
+      await cp(saved, next.directory, { recursive: true });
+      await rm(saved, { recursive: true, force: true });
+      bed.server = next;
+      bed.client.destroy();
+      bed.client = new S3Client(s3rverClientConfig(next.endpoint));
+      proxy.setUpstream(next.endpoint);
+      await proxy.resume();
+    },
     async close() {
-      client.destroy();
+      bed.client.destroy();
       await proxy.close();
-      await server.stop();
+      await bed.server.stop();
     },
   };
+  return bed;
 }
 
 const generated = new Map<string, Promise<string>>();
