@@ -10,12 +10,13 @@
  * whether that object exists and, if so, counts its ids as written. Consumers may still dedupe
  * by `id` (the latest object wins) — a finding only appears twice when its content changed.
  */
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Finding } from '../detect/finding.js';
 import { SourceError, TrailhoundError } from '../errors.js';
 import { parseS3Uri, s3Client } from '../sources/s3.js';
-import { describeError, httpStatusOf, withRetries, type RetryPolicy } from '../sources/s3-retry.js';
+import { statKey } from '../sources/s3-list.js';
+import { describeError, withRetries, type RetryPolicy } from '../sources/s3-retry.js';
 import type { S3ClientSettings } from '../sources/types.js';
 import type { OutputState, StateDoc } from '../state/types.js';
 import { formatFindings } from './findings.js';
@@ -87,10 +88,8 @@ export class S3FindingsSink {
 
   private async exists(key: string): Promise<boolean> {
     try {
-      await withRetries(`head s3://${this.bucket}/${key}`, () => s3Client(this.settings).send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })), this.retry);
-      return true;
+      return (await statKey(s3Client(this.settings), this.bucket, key, this.retry)) !== undefined;
     } catch (err) {
-      if (httpStatusOf(err) === 404) return false;
       throw new SourceError(`cannot check s3://${this.bucket}/${key}: ${describeError(err)}`);
     }
   }

@@ -64,3 +64,16 @@ export async function listFolders(client: S3Client, bucket: string, prefix: stri
   }
   return out;
 }
+
+/**
+ * Whether a key exists, by listing it (`Prefix = key`), not by HEAD/GET: without an unconditioned
+ * s3:ListBucket, S3 answers a missing object with 403 instead of 404, and a least-privilege
+ * policy grants ListBucket only for the prefixes trailhound uses (docs/iam-policy.json).
+ */
+export async function statKey(client: S3Client, bucket: string, key: string, retry?: RetryPolicy): Promise<ListedKey | undefined> {
+  for await (const page of listPages(client, { bucket, prefix: key, maxKeys: 1 }, retry)) {
+    const o = page.Contents?.[0];
+    return o?.Key === key ? { key, size: o.Size, lastModified: o.LastModified, etag: o.ETag } : undefined;
+  }
+  return undefined;
+}

@@ -6,7 +6,7 @@
  * backoff and jitter (s3-retry.ts). Uses the AWS SDK default credential chain; `--region`,
  * `--profile`, `--endpoint` override it.
  */
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { SourceError } from '../errors.js';
 import { log } from '../log.js';
@@ -14,8 +14,8 @@ import { advance, DEFAULT_LOOKBACK_MS, listingStart, type Checkpoints, type Incr
 import { resumableBody, type BodyPart } from './s3-body.js';
 import { discoverStreams, type DiscoveredStream } from './s3-discover.js';
 import { isLogKey, keyTime, looksEventTime, streamId } from './s3-layouts.js';
-import { listKeys, type ListCounters, type ListedKey } from './s3-list.js';
-import { describeError, httpStatusOf, retryPolicy, withRetries, type RetryPolicy } from './s3-retry.js';
+import { listKeys, statKey, type ListCounters, type ListedKey } from './s3-list.js';
+import { describeError, retryPolicy, withRetries, type RetryPolicy } from './s3-retry.js';
 import { inWindow, type TimeWindow } from './s3-time.js';
 import { s3ReadConcurrency } from './s3-tuning.js';
 import type { LogObject, ObjectRef, S3ClientSettings, Source } from './types.js';
@@ -184,17 +184,18 @@ export class S3Source implements Source, IncrementalSource {
 
   /** A key that failed in an earlier run; undefined when it no longer exists. */
   private async retryObject(stream: DiscoveredStream, key: string): Promise<LogObject | undefined> {
+    let found: ListedKey | undefined;
     try {
-      const head = await withRetries(`head s3://${this.bucket}/${key}`, () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })), this.opts.retry);
-      return this.toObject({ key, size: head.ContentLength, lastModified: head.LastModified });
-    } catch (err) {
-      if (httpStatusOf(err) === 404) {
-        log().warn({ uri: `s3://${this.bucket}/${key}`, stream: stream.within }, 'an object that failed in an earlier run no longer exists: dropped from the retry list');
-        return undefined;
-      }
+      found = await statKey(this.client, this.bucket, key, this.opts.retry);
+    } catch {
       // Let the read report it (with its uri and error) and keep it for the next run.
       return this.toObject({ key });
     }
+    if (!found) {
+      log().warn({ uri: `s3://${this.bucket}/${key}`, stream: stream.within }, 'an object that failed in an earlier run no longer exists: dropped from the retry list');
+      return undefined;
+    }
+    return this.toObject(found);
   }
 }
 

@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StateError } from '../errors.js';
 import { log } from '../log.js';
 import { parseS3Uri, s3Client } from '../sources/s3.js';
+import { statKey } from '../sources/s3-list.js';
 import { describeError, httpStatusOf, withRetries, type RetryPolicy } from '../sources/s3-retry.js';
 import type { S3ClientSettings } from '../sources/types.js';
 import type { StateDoc, StateStore } from './types.js';
@@ -112,6 +113,11 @@ export class S3StateStore implements StateStore {
   }
 
   private async get(key: string): Promise<{ text: string; etag?: string } | undefined> {
+    try {
+      if (!(await statKey(this.client, this.bucket, key, this.opts.retry))) return undefined;
+    } catch (err) {
+      throw new StateError(`cannot list ${this.uri(key)}: ${describeError(err)}`, 'check --state, --endpoint/--region and s3:ListBucket on the state prefix');
+    }
     try {
       return await withRetries(`get ${this.uri(key)}`, async () => {
         const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
