@@ -6,8 +6,10 @@
  * the timestamp values the DuckDB API takes.
  *
  * The DuckDB Arrow scan is not reachable from the Node API (and the IPC reader is an extension that
- * would have to be downloaded), so this is the fastest column-wise path it offers; DuckDB's own
- * append and string storage are most of the cost (measured: README "Incident response").
+ * would have to be downloaded), so this is the fastest column-wise path it offers. Measured on the
+ * samples (37 columns, 2 shared cores): about 110,000 rows/s; DuckDB's own append and string storage
+ * are most of it (profiled: per-string vector writes, appendDataChunk), not the Arrow reads. Integer
+ * codes for dictionary columns resolved in SQL afterwards were tried and were no faster overall.
  */
 import {
   BIGINT,
