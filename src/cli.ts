@@ -77,8 +77,38 @@ export function buildProgram(): Command {
       .option('--lookback <duration>', 'how far before its checkpoint an S3 stream is listed again for late objects', '24h')
       .option('--every <interval>', 'loop mode: one run per interval (15m, 1h) until SIGTERM/SIGINT')
       .option('--concurrency <n>', 'simultaneous S3 object reads per thread', '8')
-      .option('--retries <n>', 'attempts per S3 request, with exponential backoff and jitter', '8'),
+      .option('--retries <n>', 'attempts per S3 request, with exponential backoff and jitter', '8')
+      .option('--report <file>', 'also write a self-contained HTML report: summary, findings by severity with charts and evidence, a sortable table'),
   ).action(action(() => import('./commands/analyze.js')));
+
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  addReadOptions(
+    program
+      .command('query')
+      .description('run SQL or a named hunt over trailhound_events: embedded DuckDB over SOURCEs (default: the bundled samples), or Athena')
+      .argument('[sql]', 'one SQL statement over trailhound_events (with --hunt: the first SOURCE)')
+      .argument('[sources...]', '--engine local: files, directories, globs, - for stdin, or s3://bucket/prefix')
+      .option('--hunt <name>', 'run a named hunt instead of SQL (trailhound hunts lists them)')
+      .option('--param <name=value>', 'a hunt parameter (repeatable)', collect, [])
+      .option('--arg <value>', 'the value of the next ? in ad-hoc SQL (repeatable; int:, double:, bool:, timestamp: prefixes for other types)', collect, [])
+      .option('--since <when>', 'hunts: start of the event-time range: a duration before now (7d, 12h) or an ISO date or time; required on Athena')
+      .option('--until <when>', 'hunts: end of the event-time range (exclusive; same forms)')
+      .addOption(new Option('--engine <engine>', 'where the query runs').choices(['local', 'athena']).default('local'))
+      .option('--db <file>', 'local: a DuckDB file that keeps the loaded events; objects already loaded are skipped')
+      .addOption(new Option('--format <format>', 'output format (default: table on a terminal, ndjson otherwise, or from the --out extension)').choices(['table', 'csv', 'json', 'ndjson', 'arrow']))
+      .option('--out <file>', 'write the results to a file instead of stdout')
+      .option('--report <file>', 'also write the results as a self-contained HTML page')
+      .option('--database <name>', 'athena: the database holding the trailhound_events view')
+      .option('--workgroup <name>', 'athena: workgroup')
+      .option('--output <s3uri>', 'athena: query result location s3://bucket/prefix/ (unless the workgroup enforces its own)'),
+  ).action(action(() => import('./commands/query.js')));
+
+  program
+    .command('hunts')
+    .description('list the named hunts and their parameters; hunts NAME shows one in full')
+    .argument('[name]', 'a hunt name')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(action(() => import('./commands/hunts.js')));
 
   program
     .command('detectors')
