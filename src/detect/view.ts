@@ -84,16 +84,11 @@ export class EventView {
     return this.vector(name).get(row) as string | null;
   }
 
-  /** A numeric column as float64 per batch row (NaN when null); int64 converted to number. */
+  /** An integer or timestamp column as float64 per batch row (NaN when null); int64 converted to number. */
   num(name: ColumnName): Float64Array {
     let n = this.nums.get(name);
     if (!n) {
-      const v = this.vector(name);
-      n = new Float64Array(this.batch.numRows);
-      for (let i = 0; i < n.length; i++) {
-        const x = v.get(i) as number | bigint | boolean | null;
-        n[i] = x === null ? NaN : Number(x);
-      }
+      n = numericColumn(this.vector(name), this.batch.numRows);
       this.nums.set(name, n);
     }
     return n;
@@ -126,4 +121,22 @@ export class EventView {
       request_id: this.str(C.request_id, row),
     };
   }
+}
+
+/** Reads an integer column straight from its buffers (no per-row Vector.get). */
+function numericColumn(v: Vector, numRows: number): Float64Array {
+  const out = new Float64Array(numRows);
+  const data = v.data[0];
+  const values = data.values as ArrayLike<number | bigint> & { buffer: ArrayBuffer; byteOffset: number; length: number };
+  const off = data.offset;
+  const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+  if (values instanceof BigInt64Array) {
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    for (let i = 0; i < numRows; i++) out[i] = words[2 * (i + off) + 1] * 4294967296 + (words[2 * (i + off)] >>> 0);
+  } else {
+    const nums = values as ArrayLike<number>;
+    for (let i = 0; i < numRows; i++) out[i] = nums[i + off];
+  }
+  if (bitmap) for (let i = 0; i < numRows; i++) if (((bitmap[(i + off) >>> 3] >> ((i + off) & 7)) & 1) === 0) out[i] = NaN;
+  return out;
 }
