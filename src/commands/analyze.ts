@@ -9,7 +9,8 @@ import { formatFindings, type FindingFormat } from '../output/findings.js';
 import { Progress } from '../progress.js';
 import { DEFAULT_LOOKBACK_MS } from '../sources/checkpoint.js';
 import { parseDuration, parseWindow } from '../sources/s3-time.js';
-import { applyS3Tuning } from '../sources/s3-tuning.js';
+import { applyS3Tuning, s3ReadAhead } from '../sources/s3-tuning.js';
+import { defaultWorkers } from '../ingest/ingest.js';
 import { openStateStore } from '../state/open.js';
 import { DETECTORS } from '../../detectors/index.js';
 import { ingestOptions, s3Settings, type ReadOptions } from './common.js';
@@ -107,7 +108,9 @@ async function runOnce(sources: string[], o: AnalyzeOptions, p: Prepared, signal
   const window = parseWindow(o.since, o.until);
   const state = o.state === false ? undefined : await openStateStore(o.state ?? '.trailhound', s3);
   const { planSources } = await import('../sources/s3-plan.js');
-  const plan = planSources(sources, s3, { window, lookbackMs: p.lookbackMs, incremental: state !== undefined });
+  const ingest = ingestOptions(o);
+  const readAhead = s3ReadAhead(ingest.workers ?? defaultWorkers());
+  const plan = planSources(sources, s3, { window, lookbackMs: p.lookbackMs, incremental: state !== undefined, readAhead });
   const started = new Date();
   let progress: Progress | undefined;
   const result = await analyze({
@@ -117,7 +120,7 @@ async function runOnce(sources: string[], o: AnalyzeOptions, p: Prepared, signal
     config: p.config,
     only: o.detectors ? o.detectors.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     state,
-    ingest: ingestOptions(o),
+    ingest,
     signal,
     onStart: (summary) => (progress = new Progress(summary).start()),
   }).finally(() => progress?.stop());

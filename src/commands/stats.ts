@@ -1,11 +1,11 @@
-import { ingest } from '../ingest/ingest.js';
+import { defaultWorkers, ingest } from '../ingest/ingest.js';
 import { log } from '../log.js';
 import { renderTable } from '../output/terminal.js';
 import { Progress } from '../progress.js';
 import { GapCollector, type StreamGaps } from '../sources/s3-gaps.js';
 import { planSources } from '../sources/s3-plan.js';
 import { parseWindow } from '../sources/s3-time.js';
-import { applyS3Tuning } from '../sources/s3-tuning.js';
+import { applyS3Tuning, s3ReadAhead } from '../sources/s3-tuning.js';
 import { StatsCollector, type LogStats } from '../stats.js';
 import { ingestOptions, s3Settings, type ReadOptions } from './common.js';
 import type { CommandOutcome } from './outcome.js';
@@ -23,9 +23,11 @@ export async function run(sources: string[], o: StatsOptions): Promise<CommandOu
   const window = parseWindow(o.since, o.until);
   applyS3Tuning(o);
   const gapCollector = new GapCollector(window);
-  const plan = planSources(sources, s3Settings(o), { window, incremental: false, onListed: gapCollector.add });
+  const options = ingestOptions(o);
+  const readAhead = s3ReadAhead(options.workers ?? defaultWorkers());
+  const plan = planSources(sources, s3Settings(o), { window, incremental: false, onListed: gapCollector.add, readAhead });
   for (const src of plan.s3) for (const stream of await src.streams()) gapCollector.declare(stream);
-  const { batches, summary } = ingest(plan.objects, ingestOptions(o));
+  const { batches, summary } = ingest(plan.objects, options);
   const progress = new Progress(summary).start();
   const collector = new StatsCollector();
   try {

@@ -131,8 +131,10 @@ export function keyTimeAnywhere(key: string): number | undefined {
   return m ? utc(m[1], m[2], m[3], m[4], m[5], m[6]) : undefined;
 }
 
-/** Byte-order comparison, as S3 sorts keys (UTF-8 binary order). */
+/** Byte-order comparison, as S3 sorts keys (UTF-8 binary order); plain comparison for ASCII keys, which agrees. */
 export function compareKeys(a: string, b: string): number {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(a) && /^[\x00-\x7f]*$/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 

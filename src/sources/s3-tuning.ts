@@ -23,3 +23,12 @@ export function applyS3Tuning(o: S3Tuning): void {
 export function s3ReadConcurrency(): number {
   return Number(process.env.TRAILHOUND_S3_CONCURRENCY) || 8;
 }
+
+/**
+ * Objects to read ahead of the parser: with one parse thread (`--workers 1`, or one core) the
+ * pipeline asks for one object at a time, so the S3 source starts the next GETs itself to keep
+ * `--concurrency` reads in flight. Worker threads open their own objects: no read-ahead then.
+ */
+export function s3ReadAhead(workers: number): number {
+  return workers === 1 ? s3ReadConcurrency() - 1 : 0;
+}

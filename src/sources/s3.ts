@@ -57,6 +57,8 @@ export interface S3SourceOptions {
   onListed?: (stream: DiscoveredStream, key: string, time: number | undefined) => void;
   /** ListObjectsV2 requests made (tests and logs). */
   counters?: ListCounters;
+  /** Objects to start reading ahead of the parser: only when objects are parsed in this thread. */
+  readAhead?: number;
 }
 
 export class S3Source implements Source, IncrementalSource {
@@ -90,17 +92,23 @@ export class S3Source implements Source, IncrementalSource {
   }
 
   /** Every log object inside the window (no checkpoints). */
-  async *list(): AsyncGenerator<LogObject> {
-    for (const stream of await this.streams()) {
-      yield* this.listStream(stream, listingStart(stream, undefined, this.lookbackMs, this.opts.window), () => false);
-    }
+  list(): AsyncGenerator<LogObject> {
+    const self = this;
+    return readAhead(
+      (async function* (): AsyncGenerator<LogObject> {
+        for (const stream of await self.streams()) {
+          yield* self.listStream(stream, listingStart(stream, undefined, self.lookbackMs, self.opts.window), () => false);
+        }
+      })(),
+      this.opts.readAhead ?? 0,
+    );
   }
 
   begin(checkpoints: Readonly<Checkpoints>): IncrementalRun {
     const byUri = new Map<string, { id: string; key: string }>();
     const outcomes = new Map<string, { stream: DiscoveredStream; processed: string[]; failed: string[]; vanished: Set<string> }>();
     const self = this;
-    const objects = (async function* (): AsyncGenerator<LogObject> {
+    const listed = (async function* (): AsyncGenerator<LogObject> {
       for (const stream of await self.streams()) {
         const id = streamId({ bucket: stream.bucket, root: stream.within });
         let cp: StreamCheckpoint | undefined = checkpoints[id];
@@ -129,7 +137,7 @@ export class S3Source implements Source, IncrementalSource {
       }
     })();
     return {
-      objects,
+      objects: readAhead(listed, this.opts.readAhead ?? 0),
       settle(uri: string, ok: boolean): void {
         const where = byUri.get(uri);
         if (!where) return;
@@ -213,7 +221,7 @@ function release(): void {
   waiting.shift()?.();
 }
 
-export async function openS3Object(ref: Extract<ObjectRef, { kind: 's3' }>, retry: RetryPolicy = retryPolicy()): Promise<Readable> {
+function startRead(ref: Extract<ObjectRef, { kind: 's3' }>, retry: RetryPolicy): Promise<Readable> {
   const client = s3Client(ref.client);
   const what = `get s3://${ref.bucket}/${ref.key}`;
   const get = async (offset: number, etag: string | undefined): Promise<BodyPart> => {
@@ -222,13 +230,71 @@ export async function openS3Object(ref: Extract<ObjectRef, { kind: 's3' }>, retr
     );
     return { body: res.Body as Readable, length: res.ContentLength, etag: res.ETag };
   };
-  await acquire();
-  let first: BodyPart;
-  try {
-    first = await withRetries(what, () => get(0, undefined), retry);
-  } catch (err) {
-    release();
-    throw new SourceError(describeError(err));
+  return (async () => {
+    await acquire();
+    let first: BodyPart;
+    try {
+      first = await withRetries(what, () => get(0, undefined), retry);
+    } catch (err) {
+      release();
+      throw new SourceError(describeError(err));
+    }
+    return resumableBody(first, get, what, retry, release);
+  })();
+}
+
+/**
+ * Objects whose GET was started before the parser asked for them (read-ahead when objects are
+ * parsed in this thread). A paused response holds no more than its stream and socket buffers.
+ */
+const prefetched = new Map<string, Promise<Readable>>();
+
+const uriOf = (ref: Extract<ObjectRef, { kind: 's3' }>): string => `s3://${ref.bucket}/${ref.key}`;
+
+export function prefetchS3Object(ref: Extract<ObjectRef, { kind: 's3' }>, retry: RetryPolicy = retryPolicy()): void {
+  const uri = uriOf(ref);
+  if (prefetched.has(uri)) return;
+  const read = startRead(ref, retry);
+  // Awaited by openS3Object; a failure surfaces there, as the object's read error.
+  read.catch(() => undefined);
+  prefetched.set(uri, read);
+}
+
+export function dropPrefetched(uri: string): void {
+  const read = prefetched.get(uri);
+  prefetched.delete(uri);
+  read?.then((body) => body.destroy(), () => undefined);
+}
+
+export function openS3Object(ref: Extract<ObjectRef, { kind: 's3' }>, retry: RetryPolicy = retryPolicy()): Promise<Readable> {
+  const uri = uriOf(ref);
+  const early = prefetched.get(uri);
+  if (early) {
+    prefetched.delete(uri);
+    return early;
   }
-  return resumableBody(first, get, what, retry, release);
+  return startRead(ref, retry);
+}
+
+/**
+ * Starts the GETs of the next `n` objects while the current one is parsed: `n + 1` objects in
+ * flight for a pipeline that reads one object at a time (inline ingest). Worker threads open
+ * their objects themselves, so this is only for objects parsed in this thread.
+ */
+export async function* readAhead(objects: AsyncIterable<LogObject>, n: number): AsyncGenerator<LogObject> {
+  if (n <= 0) {
+    yield* objects;
+    return;
+  }
+  const queue: LogObject[] = [];
+  try {
+    for await (const o of objects) {
+      if (o.ref.kind === 's3') prefetchS3Object(o.ref);
+      queue.push(o);
+      if (queue.length > n) yield queue.shift()!;
+    }
+    while (queue.length) yield queue.shift()!;
+  } finally {
+    for (const o of queue) dropPrefetched(o.uri);
+  }
 }

@@ -50,6 +50,9 @@ export interface FaultProxy {
   close(): Promise<void>;
   /** Faults injected so far. */
   readonly injected: number;
+  /** Most object GETs (not listings) open at the same time since the last reset. */
+  readonly maxConcurrentGets: number;
+  resetConcurrency(): void;
 }
 
 const ERROR_XML = (code: string, message: string): string =>
@@ -91,6 +94,8 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
   let counter = 0;
   let injected = 0;
   let port = 0;
+  let openGets = 0;
+  let maxGets = 0;
 
   const state: Pick<FaultProxy, 'faults' | 'enforceConditionals' | 'requests' | 'rule' | 'latencyMs'> = { faults: undefined, enforceConditionals: false, requests: [], rule: undefined, latencyMs: 0 };
 
@@ -127,6 +132,11 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
   const server = http.createServer((req, res) => {
     const entry: LoggedRequest = { method: req.method ?? 'GET', url: req.url ?? '/' };
     state.requests.push(entry);
+    if (entry.method === 'GET' && !entry.url.includes('list-type=')) {
+      openGets++;
+      maxGets = Math.max(maxGets, openGets);
+      res.once('close', () => openGets--);
+    }
     const fault = pickFault(entry.method, entry.url);
     entry.fault = fault;
     if (fault) injected++;
@@ -253,6 +263,12 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
     },
     get injected() {
       return injected;
+    },
+    get maxConcurrentGets() {
+      return maxGets;
+    },
+    resetConcurrency() {
+      maxGets = openGets;
     },
     setUpstream(endpoint: string) {
       upstream = new URL(endpoint);

@@ -15,9 +15,9 @@ import { accessPartitionedUploads, accessSimpleUploads, cloudTrailUploads, getTe
 let bed: S3Bed;
 let reference: { findings: Finding[]; state: StateDoc; read: string[] };
 
-async function analyzeInto(name: string, workers = '1'): Promise<{ findings: Finding[]; state: StateDoc; read: string[]; partial: boolean }> {
+async function analyzeInto(name: string, workers = '1', concurrency?: string): Promise<{ findings: Finding[]; state: StateDoc; read: string[]; partial: boolean }> {
   const from = bed.proxy.requests.length;
-  const outcome = await analyzeCommand(['s3://logs/'], { endpoint: bed.endpoint, state: `s3://trailhound/${name}/state/`, out: `s3://trailhound/${name}/out/`, workers, format: 'ndjson' });
+  const outcome = await analyzeCommand(['s3://logs/'], { endpoint: bed.endpoint, state: `s3://trailhound/${name}/state/`, out: `s3://trailhound/${name}/out/`, workers, format: 'ndjson', concurrency });
   const read = objectsRead(bed.proxy, 'logs', from);
   const findings = (await readFindings(bed.client, 'trailhound', `${name}/out/`)).flatMap((o) => o.findings);
   const state = JSON.parse(await getText(bed.client, 'trailhound', `${name}/state/state.json`)) as StateDoc;
@@ -51,6 +51,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bed?.close();
+});
+
+describe('S3 reads', () => {
+  it('keeps --concurrency objects in flight when parsing in one thread (read-ahead), never more', async () => {
+    bed.proxy.latencyMs = 40;
+    try {
+      bed.proxy.resetConcurrency();
+      expectSameAsReference(await analyzeInto('concurrency-8', '1', '8'));
+      expect(bed.proxy.maxConcurrentGets).toBe(8);
+      bed.proxy.resetConcurrency();
+      expectSameAsReference(await analyzeInto('concurrency-3', '1', '3'));
+      expect(bed.proxy.maxConcurrentGets).toBe(3);
+    } finally {
+      bed.proxy.latencyMs = 0;
+      delete process.env.TRAILHOUND_S3_CONCURRENCY;
+    }
+  });
 });
 
 describe('S3 faults', () => {

@@ -142,3 +142,13 @@ describe('delivery gaps', () => {
     expect(e.result()[0]).toMatchObject({ unit: 'day', missing_units: 2, gaps: [{ from: '2026-03-03T00:00:00.000Z', units: 2 }] });
   });
 });
+
+describe('key order', () => {
+  it('compares keys in UTF-8 byte order, as S3 lists them', () => {
+    expect(compareKeys('a/b', 'a-b')).toBeGreaterThan(0); // '/' 0x2F sorts after '-' 0x2D: CloudTrail-Digest/ comes before CloudTrail/
+    expect(compareKeys('CloudTrail-Digest/', 'CloudTrail/')).toBeLessThan(0);
+    // U+FF5E (EF BD 9E in UTF-8) sorts before U+1F600 (F0 9F 98 80), although its UTF-16 unit is larger.
+    expect(compareKeys('x\uff5e', 'x\u{1f600}')).toBeLessThan(0);
+    expect('x\uff5e' < 'x\u{1f600}').toBe(false);
+  });
+});
