@@ -18,6 +18,8 @@ import type { CommandOutcome } from './outcome.js';
 import { writeRunSummary } from './run-summary.js';
 
 export interface AnalyzeOptions extends ReadOptions {
+  /** Also write a self-contained HTML report to this file. */
+  report?: string;
   format?: FindingFormat;
   /** A file, or `s3://bucket/prefix/` for one findings object per run. */
   out?: string;
@@ -139,6 +141,19 @@ async function runOnce(sources: string[], o: AnalyzeOptions, p: Prepared, signal
       const text = formatFindings(result.findings, p.format);
       if (o.out) await writeFile(o.out, text);
       else process.stdout.write(text);
+    }
+    if (o.report) {
+      const { writeReport } = await import('../report/findings-report.js');
+      await writeReport(o.report, {
+        findings: result.findings,
+        summary: result.summary,
+        sources,
+        facts: {
+          duplicates: result.runner.duplicates,
+          replayed_objects: result.replayedObjects,
+          ...(result.failedObjects.length ? { failed_objects: result.failedObjects.length } : {}),
+        },
+      });
     }
   } catch (err) {
     await result.abandon();

@@ -64,3 +64,16 @@ describe('trailhound analyze (end to end on the bundled samples)', () => {
     expect(r.stderr).toMatch(/hint:/);
   });
 });
+
+describe('analyze --report', () => {
+  it('writes a self-contained HTML report next to the findings', async () => {
+    const report = path.join(tmp, 'report.html');
+    const r = await runCli(['analyze', '--no-state', '--report', report, '--log-level', 'warn']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('Content-Security-Policy');
+    expect(html).not.toMatch(/(src|href)=["']https?:/);
+    expect(html).toContain('<svg');
+  });
+});
