@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from '../src/paths.js';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CT_ACCOUNTS, CT_REGIONS, IdentityPool, recordJson } from './gen-cloudtrail.js';
@@ -64,7 +65,7 @@ export interface Manifest {
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export function defaultDataDir(scale: number, seed = 1): string {
-  return path.join(here, '.data', `scale-${scale}-seed-${seed}-v${GENERATOR_VERSION}`);
+  return path.join(packageRoot(), 'bench', '.data', `scale-${scale}-seed-${seed}-v${GENERATOR_VERSION}`);
 }
 
 function readManifest(dir: string): Manifest | undefined {

@@ -9,13 +9,14 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
+import { packageRoot } from '../src/paths.js';
 import { fileURLToPath } from 'node:url';
 import { RESULT_PREFIX, type MeasureResult } from './common.js';
 import { defaultDataDir, ensureData, type Manifest } from './generate.js';
 import { formatReport, type Measured, type Measurement } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.dirname(here);
+const repo = packageRoot();
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -29,7 +30,7 @@ const cores = availableParallelism();
 const workerCounts = [...new Set([1, 2, cores])].sort((a, b) => a - b);
 
 function plan(): Measurement[] {
-  const m: Measurement[] = [{ id: '0', label: 'baseline: node+tsx+modules', kind: 'baseline', threads: 1, script: 'measure-baseline.ts', args: [] }];
+  const m: Measurement[] = [{ id: '0', label: 'baseline: node+modules', kind: 'baseline', threads: 1, script: 'measure-baseline.ts', args: [] }];
   m.push({ id: 'a', label: 'gunzip + JSON.parse (CT)', kind: 'reference', threads: 1, script: 'measure-json-parse.ts', args: [] });
   for (const t of [1, 2]) m.push({ id: 'b', label: 'DuckDB read_json (CT)', kind: 'duckdb', threads: t, script: 'measure-duckdb-json.ts', args: [String(t)] });
   for (const w of workerCounts) m.push({ id: 'c', label: 'trailhound CT → Arrow', kind: 'trailhound', threads: w, script: 'measure-trailhound.ts', args: ['cloudtrail', String(w)] });
@@ -44,7 +45,10 @@ const CHILD_TIMEOUT_MS = 10 * 60_000;
 
 function runChild(m: Measurement, dataDir: string): Promise<MeasureResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, m.script), dataDir, ...m.args], {
+    // Compiled (npm run bench): plain node on dist/bench/*.js, as users run trailhound; from sources: tsx.
+    const compiled = import.meta.url.endsWith('.js');
+    const script = path.join(here, compiled ? m.script.replace(/\.ts$/, '.js') : m.script);
+    const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), script, dataDir, ...m.args], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -81,6 +81,29 @@ export function buildProgram(): Command {
       .option('--report <file>', 'also write a self-contained HTML report: summary, findings by severity with charts and evidence, a sortable table'),
   ).action(action(() => import('./commands/analyze.js')));
 
+  addReadOptions(
+    program
+      .command('backfill')
+      .description('learn baselines from history aggregated in SQL (Athena, or DuckDB over local or S3 logs) and report the period\'s findings')
+      .argument('[sources...]', '--engine local: files, directories, globs or s3://bucket/prefix (default: the bundled samples)')
+      .requiredOption('--since <when>', 'start of the period: a duration before now (90d, 12h) or an ISO date (2026-03-01)')
+      .option('--until <when>', 'end of the period, exclusive (default: now)')
+      .addOption(new Option('--engine <engine>', 'where the aggregation runs').choices(['local', 'athena']).default('local'))
+      .option('--db <file>', '--engine local: a DuckDB file from trailhound query --db (its events are used, SOURCEs added)')
+      .option('--database <name>', '--engine athena: the database holding the trailhound_events view')
+      .option('--workgroup <name>', '--engine athena: Athena workgroup')
+      .option('--output <s3uri>', '--engine athena: query result location s3://bucket/prefix/ (unless the workgroup enforces its own)')
+      .addOption(new Option('--format <format>', 'findings format (default: table on a terminal, ndjson otherwise)').choices(['table', 'ndjson', 'ocsf']))
+      .option('--out <file>', 'write findings to a file')
+      .option('--config <file>', 'config file (JSON): detector switches, severities, tunables, allow-lists')
+      .option('--state <dir>', 'state whose baselines the backfill seeds: a directory or s3://bucket/prefix/', '.trailhound')
+      .option('--no-state', 'do not save baselines (findings only)')
+      .option('--detectors <ids>', 'comma-separated detector ids to run')
+      .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding at or above this severity exists').choices(['info', 'low', 'medium', 'high', 'critical']))
+      .option('--concurrency <n>', 'simultaneous S3 object reads per thread', '8')
+      .option('--retries <n>', 'attempts per S3 request, with exponential backoff and jitter', '8'),
+  ).action(action(() => import('./commands/backfill.js')));
+
   const collect = (value: string, previous: string[]): string[] => [...previous, value];
   addReadOptions(
     program
