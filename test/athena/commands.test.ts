@@ -1,6 +1,5 @@
 /**
- * `trailhound athena ddl|setup` through the same commander wiring the CLI uses (the snippet
- * below is the one to register in src/cli.ts).
+ * `trailhound athena ddl|setup` through the commander wiring of src/cli.ts.
  */
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -9,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AthenaCommandDeps } from '../../src/commands/athena.js';
 import { runDdl, runSetup } from '../../src/commands/athena.js';
 import { ConfigError } from '../../src/errors.js';
+import { buildProgram } from '../../src/cli.js';
 
 const client = new AthenaClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const athena = mockClient(client);
@@ -17,34 +17,15 @@ afterEach(() => athena.reset());
 const instantClock = { sleep: async () => {}, random: () => 0.5 };
 const silent = { info: () => {}, warn: () => {}, debug: () => {} };
 
-/** The registration snippet for src/cli.ts, with `run` swapped for a recorder. */
+/** The CLI's own commander program, with the athena subcommands' actions swapped for a recorder. */
 function program(calls: { command: string; options: Record<string, unknown> }[]): Command {
-  const p = new Command('trailhound').exitOverride();
-  const action = (name: string) => async (options: Record<string, unknown>) => {
-    calls.push({ command: name, options });
-  };
-  const athenaCmd = p.command('athena').description('Athena tables and the trailhound_events view over the log buckets (history at scale)');
-  const addDdlOptions = (cmd: Command): Command =>
-    cmd
-      .requiredOption('--database <name>', 'Athena (Glue) database for the tables and the view')
-      .option('--cloudtrail <s3uri>', 'CloudTrail location above AWSLogs/: s3://bucket/[prefix/]')
-      .option('--access-logs <s3uri>', 'S3 server access log location: s3://target-bucket/prefix/ (ending in /)')
-      .option('--partitioned-access-logs', 'access logs use the partitioned key format (<account>/<region>/<bucket>/YYYY/MM/DD/)')
-      .option('--org-id <id>', 'organisation trail: the o-… folder under AWSLogs/')
-      .option('--accounts <ids>', 'comma-separated account ids (default: injected projection, so every query must pin one)')
-      .option('--regions <names>', 'comma-separated regions (default: all commercial regions)')
-      .option('--buckets <names>', 'partitioned access logs: comma-separated source buckets (default: injected projection)')
-      .option('--from <day>', 'first day of the date projection, YYYY-MM-DD (default 2020-01-01)')
-      .option('--cloudtrail-table <name>', 'CloudTrail table name', 'cloudtrail_logs')
-      .option('--access-log-table <name>', 'access-log table name', 's3_access_logs')
-      .option('--replace', 'drop and re-create the tables (definitions only; log objects are untouched)');
-  addDdlOptions(athenaCmd.command('ddl').description('print the statements that create the database, the tables and the trailhound_events view')).action(action('ddl'));
-  addDdlOptions(athenaCmd.command('setup').description('run those statements on Athena, in order'))
-    .option('--workgroup <name>', 'Athena workgroup')
-    .option('--output <s3uri>', 'query result location s3://bucket/prefix/ (unless the workgroup enforces its own)')
-    .option('--region <region>', 'AWS region of Athena (default: AWS_REGION)')
-    .option('--profile <name>', 'AWS shared-config profile (default: AWS_PROFILE)')
-    .action(action('setup'));
+  const p = buildProgram();
+  const athenaCmd = p.commands.find((c) => c.name() === 'athena')!;
+  for (const sub of athenaCmd.commands) {
+    sub.action(async (options: Record<string, unknown>) => {
+      calls.push({ command: sub.name(), options });
+    });
+  }
   return p;
 }
 

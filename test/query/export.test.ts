@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Field, Float64, Int64, RecordBatch, Schema, Table, TimeUnit, Timestamp, Utf8, tableFromIPC, vectorFromArray, makeData, Struct } from 'apache-arrow';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as runHunts } from '../../src/commands/hunts.js';
 import type { CommandOutcome } from '../../src/commands/outcome.js';
@@ -250,27 +251,12 @@ describe('the query command', () => {
   });
 });
 
-describe('registration (the snippet for src/cli.ts)', () => {
-  /** Mirrors the commander snippet handed over for src/cli.ts, with the run functions called directly. */
+describe('registration in src/cli.ts', () => {
+  /** The CLI's own commander program, with the query action swapped for a recorder. */
   function program(calls: unknown[][]): Command {
-    const collect = (v: string, prev: string[]): string[] => [...prev, v];
-    const p = new Command('trailhound').exitOverride();
-    p.command('query')
-      .argument('[sql]')
-      .argument('[sources...]')
-      .option('--hunt <name>')
-      .option('--param <name=value>', '', collect, [])
-      .option('--arg <value>', '', collect, [])
-      .option('--since <when>')
-      .option('--until <when>')
-      .addOption(new Option('--engine <engine>').choices(['local', 'athena']).default('local'))
-      .option('--db <file>')
-      .addOption(new Option('--format <format>').choices(['table', 'csv', 'json', 'ndjson', 'arrow']))
-      .option('--out <file>')
-      .option('--report <file>')
-      .option('--database <name>')
-      .option('--workgroup <name>')
-      .option('--output <s3uri>')
+    const p = buildProgram();
+    p.commands
+      .find((c) => c.name() === 'query')!
       .action((...args: unknown[]) => {
         calls.push(args.slice(0, -1));
       });
@@ -281,7 +267,7 @@ describe('registration (the snippet for src/cli.ts)', () => {
     const calls: unknown[][] = [];
     await program(calls).parseAsync(['query', 'SELECT 1', 'logs/', '--format', 'csv', '--arg', 'a', '--arg', 'int:2'], { from: 'user' });
     await program(calls).parseAsync(['query', '--hunt', 'who-touched-key', '--param', 'bucket=b', '--param', 'key=k/', 'a/', 'b/', '--since', '7d'], { from: 'user' });
-    expect(calls[0]).toEqual(['SELECT 1', ['logs/'], { format: 'csv', arg: ['a', 'int:2'], param: [], engine: 'local' }]);
-    expect(calls[1]).toEqual(['a/', ['b/'], { hunt: 'who-touched-key', param: ['bucket=b', 'key=k/'], arg: [], since: '7d', engine: 'local' }]);
+    expect(calls[0]).toMatchObject(['SELECT 1', ['logs/'], { format: 'csv', arg: ['a', 'int:2'], param: [], engine: 'local' }]);
+    expect(calls[1]).toMatchObject(['a/', ['b/'], { hunt: 'who-touched-key', param: ['bucket=b', 'key=k/'], arg: [], since: '7d', engine: 'local' }]);
   });
 });
