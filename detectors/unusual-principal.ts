@@ -35,6 +35,7 @@ import { SEVERITIES, type AttackRef, type Attribution, type Finding, type Severi
 import { isServicePrincipal } from '../src/detect/principal-class.js';
 import { sourceNetwork } from '../src/detect/source-network.js';
 import { BytesMemo, utf8Bytes } from '../src/detect/utf8-bytes.js';
+import { dictIds, type IdColumn } from '../src/detect/id-columns.js';
 import type { EventView } from '../src/detect/view.js';
 import { StateError } from '../src/errors.js';
 import { C, LOG_KIND } from '../src/schema.js';
@@ -187,6 +188,79 @@ function newRun(ctx: Ctx): Run {
   };
 }
 
+// Attribute sets tallied per evidence holder (see BatchTallies).
+const SET_AGENT = 0; // action, source_ip, user_agent (principal and network keys, specials)
+const SET_BUCKET = 1; // action, bucket (action-class keys)
+
+/** A batch column tallied by id, with the tally value of an id. */
+interface TallyColumn {
+  attribute: string;
+  ids: Int32Array;
+  size: number;
+  label: (id: number) => string;
+}
+
+/**
+ * The tallies of one batch, deferred: the rows of each evidence holder are collected (in row
+ * order) and at the end of the batch each holder is tallied once per distinct value with the
+ * summed weight, in order of first occurrence per log kind — the order that decides which values
+ * fit under DayEvidence's cap — instead of a map update per row and attribute.
+ */
+class BatchTallies {
+  private readonly evs: DayEvidence[] = [];
+  private readonly sets: number[] = [];
+  private readonly rowsOf: number[][] = [];
+
+  add(ev: DayEvidence, set: number, row: number): void {
+    let slot = ev.batchSlot;
+    if (slot < 0 || this.evs[slot] !== ev) {
+      slot = this.evs.length;
+      ev.batchSlot = slot;
+      this.evs.push(ev);
+      this.sets.push(set);
+      this.rowsOf.push([]);
+    }
+    this.rowsOf[slot].push(row);
+  }
+
+  flush(view: EventView, kinds: Uint8Array, columns: TallyColumn[][]): void {
+    if (this.evs.length === 0) return;
+    const scratch = new Map<TallyColumn, { sums: Float64Array; marks: Uint8Array; touched: Int32Array }>();
+    for (let slot = 0; slot < this.evs.length; slot++) {
+      const ev = this.evs[slot];
+      ev.batchSlot = -1;
+      const rows = this.rowsOf[slot];
+      for (const col of columns[this.sets[slot]]) {
+        let sc = scratch.get(col);
+        if (!sc) {
+          sc = { sums: new Float64Array(col.size * 2), marks: new Uint8Array(col.size * 2), touched: new Int32Array(col.size * 2) };
+          scratch.set(col, sc);
+        }
+        const { sums, marks, touched } = sc;
+        const ids = col.ids;
+        let n = 0;
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i];
+          const id = ids[row];
+          if (id < 0) continue;
+          const k = id * 2 + kinds[row];
+          if (marks[k] === 0) {
+            marks[k] = 1;
+            touched[n++] = k;
+          }
+          sums[k] += view.weight(row);
+        }
+        for (let x = 0; x < n; x++) {
+          const k = touched[x];
+          ev.tally(col.attribute, k & 1, col.label(k >> 1), sums[k]);
+          marks[k] = 0;
+          sums[k] = 0;
+        }
+      }
+    }
+  }
+}
+
 function observe(state: State, view: EventView, ctx: Ctx): void {
   const run = (state.run ??= newRun(ctx));
   if (run.sources.maybeReset()) run.netIds.clear();
@@ -207,6 +281,13 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
   const status = view.num(C.http_status);
   const src = utf8Bytes(view.batch, C.source_ip);
   const ua = utf8Bytes(view.batch, C.user_agent);
+  // Verdicts per distinct source IP and user agent of the batch (ids shared with other detectors).
+  const srcIds = view.utf8Ids(C.source_ip);
+  const uaIds = view.utf8Ids(C.user_agent);
+  const srcV: (SourceVerdict | undefined)[] = new Array(srcIds.size);
+  const uaV: (AgentVerdict | undefined)[] = new Array(uaIds.size);
+  const kinds = new Uint8Array(view.numRows);
+  const tallies = new BatchTallies();
 
   // Facts per dictionary value, once per batch.
   const pv = pc.values;
@@ -241,7 +322,6 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
     const t = time[row];
     if (t !== t) continue;
     const lt = lastTime[row];
-    const n = view.weight(row);
     const replayed = view.replayed(row);
     if (!replayed) {
       if (t < state.earliest) state.earliest = t;
@@ -252,11 +332,14 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
     if (pSkip[p]) continue;
     const b = bc.valid(row) ? bc.indices[row] : -1;
     if (b >= 0 && bSkip[b]) continue;
-    const agent = run.agents.get(ua, row);
+    const ui = uaIds.ids[row];
+    const agent = ui < 0 ? NO_AGENT : (uaV[ui] ??= run.agents.get(ua, row));
     if (agent.allowed) continue;
-    const source = run.sources.get(src, row);
+    const si = srcIds.ids[row];
+    const source = si < 0 ? NO_SOURCE : (srcV[si] ??= run.sources.get(src, row));
     if (source.allowed) continue;
     const kind = lk.valid(row) && isSal[lk.indices[row]] ? SAL : 0;
+    kinds[row] = kind;
     const o = oc.valid(row) ? oc.indices[row] : -1;
     const ti = tc.valid(row) ? tc.indices[row] : -1;
     const svc = pSvc[p] || (ti >= 0 && tSvc[ti]) || (ib.valid(row) && ibSvc[ib.indices[row]]) || source.internal;
@@ -278,8 +361,8 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
     }
 
     const root = !svc && ((ti >= 0 && tRoot[ti]) || (pRootArn[p] && !(ti >= 0 && tPlaceholder[ti])));
-    if (root) special(run, 'root-activity', pv[p], '', svc, view, row, t, kind, failed, action, source, agent, ctx);
-    if (agent.family !== null) special(run, 'offensive-user-agent', pv[p], agent.family, svc, view, row, t, kind, failed, action, source, agent, ctx);
+    if (root) special(run, 'root-activity', pv[p], '', svc, view, row, t, kind, failed, tallies, ctx);
+    if (agent.family !== null) special(run, 'offensive-user-agent', pv[p], agent.family, svc, view, row, t, kind, failed, tallies, ctx);
     if (root) continue; // reported every day it acts; not learnt as a first-seen principal
 
     const sv = svc ? 1 : 0;
@@ -293,9 +376,7 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
     let ev = FirstSeenStore.touch(e, t, replayed, lt);
     if (ev !== null) {
       ev.add(view, row, t, kind, failed, lt);
-      if (action !== null) ev.tally('action', kind, action, n);
-      if (source.ip !== null) ev.tally('source_ip', kind, source.ip, n);
-      if (agent.text !== null) ev.tally('user_agent', kind, agent.text, n);
+      tallies.add(ev, SET_AGENT, row);
     }
     if (pAnon[p]) continue; // anonymous: only "first anonymous request on this bucket"
 
@@ -310,8 +391,7 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
       ev = FirstSeenStore.touch(a, t, replayed, lt);
       if (ev !== null) {
         ev.add(view, row, t, kind, failed, lt);
-        ev.tally('action', kind, action!, n);
-        if (b >= 0) ev.tally('bucket', kind, bv[b], n);
+        tallies.add(ev, SET_BUCKET, row);
       }
     }
 
@@ -325,12 +405,18 @@ function observe(state: State, view: EventView, ctx: Ctx): void {
       ev = FirstSeenStore.touch(ne, t, replayed, lt);
       if (ev !== null) {
         ev.add(view, row, t, kind, failed, lt);
-        ev.tally('source_ip', kind, source.ip!, n);
-        if (action !== null) ev.tally('action', kind, action, n);
-        if (agent.text !== null) ev.tally('user_agent', kind, agent.text, n);
+        tallies.add(ev, SET_AGENT, row);
       }
     }
   }
+  const actions: TallyColumn = { attribute: 'action', ...dictIds(ac, view.numRows, rows), label: (id) => av[id] };
+  const buckets: TallyColumn = { attribute: 'bucket', ...dictIds(bc, view.numRows, rows), label: (id) => bv[id] };
+  const sources: TallyColumn = { attribute: 'source_ip', ids: srcIds.ids, size: srcIds.size, label: (id) => srcV[id]!.ip! };
+  const agents: TallyColumn = { attribute: 'user_agent', ids: uaIds.ids, size: uaIds.size, label: (id) => uaV[id]!.text! };
+  tallies.flush(view, kinds, [
+    [actions, sources, agents],
+    [actions, buckets],
+  ]);
   // Hard bound within a run; the exact bound (`maxKeys`) is applied deterministically in finish.
   if (store.size > 2 * ctx.tunables.maxKeys) ctx.evicted('keys', store.trim(ctx.tunables.maxKeys));
 }
@@ -346,9 +432,7 @@ function special(
   t: number,
   logKind: number,
   failed: boolean,
-  action: string | null,
-  source: SourceVerdict,
-  agent: AgentVerdict,
+  tallies: BatchTallies,
   ctx: Ctx,
 ): void {
   const day = Math.floor(t / DAY_MS);
@@ -363,11 +447,8 @@ function special(
     run.specials.set(key, s);
   }
   if (!svc) s.human = true;
-  const n = view.weight(row);
   s.ev.add(view, row, t, logKind, failed, view.lastTime[row]);
-  if (action !== null) s.ev.tally('action', logKind, action, n);
-  if (source.ip !== null) s.ev.tally('source_ip', logKind, source.ip, n);
-  if (agent.text !== null) s.ev.tally('user_agent', logKind, agent.text, n);
+  tallies.add(s.ev, SET_AGENT, row);
 }
 
 // ---------------------------------------------------------------------------------------------

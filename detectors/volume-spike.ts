@@ -38,7 +38,7 @@ import { SEVERITIES, type AttackRef, type Attribution, type Finding, type Findin
 import { formatBytes, formatCount, formatMinutes } from '../src/detect/humanize.js';
 import { isServicePrincipal, type PrincipalFacts } from '../src/detect/principal-class.js';
 import { seasonalBaseline, type BaselineOptions, type RobustBaseline } from '../src/detect/robust-baseline.js';
-import { dictIds, utf8Ids, type IdColumn } from '../src/detect/id-columns.js';
+import { dictIds, type IdColumn } from '../src/detect/id-columns.js';
 import type { EventView } from '../src/detect/view.js';
 import { WindowCounters, type CounterKey } from '../src/detect/window-counters.js';
 import { BatchGroups, SampleCache, ScratchColumn, WindowEvidence } from '../src/detect/window-evidence.js';
@@ -143,17 +143,17 @@ const serviceFact = (f: Partial<PrincipalFacts>): boolean => isServicePrincipal(
 
 /** Columns of one batch, decoded once, with flags per dictionary value and per-batch value ids. */
 function batchColumns(view: EventView, allow: AllowList) {
-  const { batch, rows, numRows } = view;
+  const { rows, numRows } = view;
   const [kind, source, action, operation, principal, principalType, invokedBy, bucket, error] = (
     [C.log_kind, C.event_source, C.action, C.operation, C.principal, C.principal_type, C.invoked_by, C.bucket, C.error_code] as const
   ).map((c) => view.dict(c));
-  const ip = utf8Ids(batch, C.source_ip, rows);
-  const ua = utf8Ids(batch, C.user_agent, rows);
+  const ip = view.utf8Ids(C.source_ip);
+  const ua = view.utf8Ids(C.user_agent);
   // Per source-IP id: 1 service traffic, 2 allow-listed, 4 known; per user-agent id: 1 allow-listed, 2 known.
   const ipFlags = new Uint8Array(ip.size);
   const uaFlags = new Uint8Array(ua.size);
   const scratch = (col: IdColumn): ScratchColumn => new ScratchColumn(col, WIDTH);
-  const shared = [ip, ua, dictIds(error, numRows, rows), utf8Ids(batch, C.object_key, rows, KEY_PREFIX_SLASHES), dictIds(action, numRows, rows)].map(scratch);
+  const shared = [ip, ua, dictIds(error, numRows, rows), view.utf8Ids(C.object_key, KEY_PREFIX_SLASHES), dictIds(action, numRows, rows)].map(scratch);
   return {
     kind,
     source,

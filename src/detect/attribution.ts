@@ -8,8 +8,15 @@
 import type { Attribution } from './finding.js';
 
 export class AttributionTable {
-  private readonly counters = new Map<number, Float64Array>();
-  private readonly names = new Map<number, string>();
+  /** hash → slot in `data` (insertion order kept: a Map, as before). */
+  private readonly slots = new Map<number, number>();
+  /** Value and hash per slot. */
+  private readonly names: string[] = [];
+  private readonly hashes: number[] = [];
+  /** Counters of every kept value, `width` per slot (one buffer per table, grown on demand). */
+  data: Float64Array;
+  private free = -1;
+  private used = 0;
   private maxHash = -Infinity;
   /** More than `capacity` distinct values were offered (order-independent): the table is a sample. */
   truncated = false;
@@ -18,47 +25,78 @@ export class AttributionTable {
   constructor(
     readonly capacity: number,
     readonly width: number,
-  ) {}
-
-  get size(): number {
-    return this.counters.size;
+  ) {
+    this.data = new Float64Array(Math.min(Math.max(capacity, 1), 4) * width);
   }
 
-  /** The counters of a kept value (undefined when not kept yet or never). */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** The slot of a kept value (its counters are `data[slot * width ..]`); -1 when not kept. */
+  slotOf(hash: number): number {
+    return this.slots.get(hash) ?? -1;
+  }
+
+  /** The counters of a kept value (undefined when not kept yet or never); a view valid until the next insert. */
   get(hash: number): Float64Array | undefined {
-    return this.counters.get(hash);
+    const slot = this.slots.get(hash);
+    return slot === undefined ? undefined : this.data.subarray(slot * this.width, slot * this.width + this.width);
   }
 
   /** Would `insert` keep a value with this hash? */
   admits(hash: number): boolean {
-    if (this.counters.size < this.capacity || hash < this.maxHash) return true;
+    if (this.slots.size < this.capacity || hash < this.maxHash) return true;
     this.truncated = true;
     return false;
   }
 
-  /** Keep a new value (call only when `get` missed and `admits` said yes). */
+  /** Keep a new value (call only when `get` missed and `admits` said yes); a view valid until the next insert. */
   insert(hash: number, name: string): Float64Array {
-    if (this.counters.size >= this.capacity) {
-      this.counters.delete(this.maxHash);
-      this.names.delete(this.maxHash);
+    const slot = this.insertSlot(hash, name);
+    return this.data.subarray(slot * this.width, slot * this.width + this.width);
+  }
+
+  /** `insert`, returning the value's slot (counters zeroed) instead of a view. */
+  insertSlot(hash: number, name: string): number {
+    if (this.slots.size >= this.capacity) {
+      const free = this.slots.get(this.maxHash)!;
+      this.slots.delete(this.maxHash);
       this.truncated = true;
       let max = -Infinity;
-      for (const h of this.counters.keys()) if (h > max) max = h;
+      const hashes = this.hashes;
+      for (let i = 0; i < this.used; i++) if (i !== free && hashes[i] > max) max = hashes[i];
       this.maxHash = max;
+      this.free = free;
     }
-    const c = new Float64Array(this.width);
-    this.counters.set(hash, c);
-    this.names.set(hash, name);
+    const w = this.width;
+    let slot: number;
+    if (this.free >= 0) {
+      slot = this.free;
+      this.free = -1;
+      this.data.fill(0, slot * w, slot * w + w);
+    } else {
+      slot = this.used++;
+      if (slot * w + w > this.data.length) {
+        const grown = new Float64Array(Math.min(Math.max(this.data.length * 2, (slot + 1) * w), Math.max(this.capacity, slot + 1) * w));
+        grown.set(this.data);
+        this.data = grown;
+      }
+    }
+    this.slots.set(hash, slot);
+    this.names[slot] = name;
+    this.hashes[slot] = hash;
     if (hash > this.maxHash) this.maxHash = hash;
-    return c;
+    return slot;
   }
 
   /** Top `k` values by `score(counters)` (> 0 only), ties by value: deterministic. */
   top(k: number, score: (c: Float64Array) => number): Attribution[] {
     const out: Attribution[] = [];
-    for (const [h, c] of this.counters) {
-      const count = score(c);
-      if (count > 0) out.push({ value: this.names.get(h) ?? '', count });
+    const w = this.width;
+    for (const slot of this.slots.values()) {
+      const count = score(this.data.subarray(slot * w, slot * w + w));
+      if (count > 0) out.push({ value: this.names[slot], count });
     }
     out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
     return out.slice(0, k);

@@ -34,6 +34,8 @@ export class DayEvidence {
   lastTime = -Infinity;
   /** attribute → log kind → value → count */
   private readonly tallies = new Map<string, [Map<string, number>, Map<string, number>]>();
+  /** Scratch for a detector's per-batch bookkeeping (e.g. deferred tallies); -1 outside a batch. */
+  batchSlot = -1;
   /** Time of the latest kept sample once the keeper is full: later rows only count. */
   private worst = Infinity;
 

@@ -11,6 +11,7 @@
 import type { RecordBatch, Vector } from 'apache-arrow';
 import { dictColumn, timeColumn, type DictColumn } from '../arrow/read.js';
 import { C, type ColumnName } from '../schema.js';
+import { utf8Ids, type IdColumn } from './id-columns.js';
 import type { EvidenceSample } from './finding.js';
 
 /** Per batch row of an aggregate batch: requests it stands for, and its group's latest event time. */
@@ -23,6 +24,7 @@ export class EventView {
   private readonly dicts = new Map<ColumnName, DictColumn>();
   private readonly nums = new Map<ColumnName, Float64Array>();
   private readonly vectors = new Map<ColumnName, Vector>();
+  private readonly ids = new Map<string, IdColumn>();
   private times: Float64Array | undefined;
 
   /**
@@ -68,6 +70,17 @@ export class EventView {
       this.dicts.set(name, d);
     }
     return d;
+  }
+
+  /** Per-batch ids of a utf8 column's values for `rows` (see id-columns.ts `utf8Ids`), shared by all detectors. */
+  utf8Ids(name: ColumnName, prefixSlashes = 0): IdColumn {
+    const k = `${name}/${prefixSlashes}`;
+    let c = this.ids.get(k);
+    if (!c) {
+      c = utf8Ids(this.batch, name, this.rows, prefixSlashes);
+      this.ids.set(k, c);
+    }
+    return c;
   }
 
   private vector(name: ColumnName): Vector {

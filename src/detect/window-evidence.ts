@@ -106,12 +106,14 @@ export class WindowEvidence {
         const id = touched[x];
         marks[id] = 0;
         const h = col.hash(id);
-        let c = table.get(h);
-        if (c === undefined && table.admits(h)) c = table.insert(h, col.name(id));
-        for (let j = 0; j < w; j++) {
-          if (c) c[j] += sums[id * w + j];
-          sums[id * w + j] = 0;
+        let slot = table.slotOf(h);
+        if (slot < 0 && table.admits(h)) slot = table.insertSlot(h, col.name(id));
+        if (slot >= 0) {
+          const data = table.data;
+          const o = slot * w;
+          for (let j = 0; j < w; j++) data[o + j] += sums[id * w + j];
         }
+        sums.fill(0, id * w, id * w + w);
       }
     }
   }
