@@ -8,7 +8,7 @@ import { EXIT, ConfigError, TrailhoundError } from './errors.js';
 import { log, setLogLevel } from './log.js';
 import type { CommandOutcome } from './commands/outcome.js';
 import { addReadOptions } from './commands/common.js';
-import { bundledSamples } from './paths.js';
+import { bundledSampleSources } from './paths.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -43,7 +43,7 @@ export function buildProgram(): Command {
     program
       .command('stats')
       .description('summarise logs: records per kind, time range, top principals / actions / buckets / source IPs, parse issues')
-      .argument('[sources...]', 'files, directories, globs, - for stdin, or s3://bucket/prefix', [bundledSamples()])
+      .argument('[sources...]', 'files, directories, globs, - for stdin, or s3://bucket/prefix', bundledSampleSources())
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
       .option('--top <n>', 'how many top values to list', '10')
       .option('--since <when>', 'only log objects from this time on: a duration before now (7d, 12h) or an ISO date (2026-03-01)')
@@ -64,7 +64,7 @@ export function buildProgram(): Command {
     program
       .command('analyze')
       .description('run the detectors over logs and print findings (default: the bundled samples)')
-      .argument('[sources...]', 'files, directories, globs, - for stdin, or s3://bucket/prefix', [bundledSamples()])
+      .argument('[sources...]', 'files, directories, globs, - for stdin, or s3://bucket/prefix', bundledSampleSources())
       .addOption(new Option('--format <format>', 'findings format (default: table on a terminal, ndjson otherwise)').choices(['table', 'ndjson', 'ocsf']))
       .option('--out <file>', 'write findings to a file, or to s3://bucket/prefix/ (findings/YYYY/MM/DD/<run-id>.ndjson, each finding once)')
       .option('--config <file>', 'config file (JSON): detector switches, severities, tunables, allow-lists')

@@ -23,6 +23,11 @@ export function bundledSamples(): string {
   return path.join(packageRoot(), 'samples');
 }
 
+/** The bundled samples as log sources: the log folders only, not the labels and README beside them. */
+export function bundledSampleSources(): string[] {
+  return [path.join(bundledSamples(), 'cloudtrail'), path.join(bundledSamples(), 's3access')];
+}
+
 export function queriesDir(): string {
   return path.join(packageRoot(), 'queries');
 }

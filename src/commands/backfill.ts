@@ -16,7 +16,7 @@ import { severityRank, SEVERITIES, type Severity } from '../detect/finding.js';
 import { ConfigError } from '../errors.js';
 import { log } from '../log.js';
 import { formatFindings, type FindingFormat } from '../output/findings.js';
-import { bundledSamples } from '../paths.js';
+import { bundledSampleSources } from '../paths.js';
 import { athenaRunner, type AthenaSettings } from '../query/athena-engine.js';
 import { LocalDb, type LoadResult } from '../query/local-db.js';
 import { parseInstant } from '../query/params.js';
@@ -97,7 +97,7 @@ export async function run(sources: string[], o: BackfillOptions, deps: BackfillD
       engine = athenaEngine(athenaRunner({ ...o, region: o.region, profile: o.profile }, { athena: deps.athena, s3: deps.s3 }), interrupt.signal);
     } else {
       db = await LocalDb.open(o.db ?? ':memory:');
-      const toLoad = sources.length ? sources : o.db === undefined ? [bundledSamples()] : [];
+      const toLoad = sources.length ? sources : o.db === undefined ? bundledSampleSources() : [];
       if (!sources.length && o.db === undefined) log().info({ samples: toLoad[0] }, 'no SOURCE given: backfilling from the bundled samples');
       if (toLoad.length) {
         // Objects are pruned by the times in their names, a day wider than the range (delivery lags); the SQL filters exactly.

@@ -13,7 +13,7 @@ import { ConfigError } from '../errors.js';
 import type { RunSummary } from '../ingest/summary.js';
 import { log } from '../log.js';
 import { EXPORT_FORMATS, exportResults, openSink, type ExportFormat } from '../output/export-results.js';
-import { bundledSamples } from '../paths.js';
+import { bundledSampleSources } from '../paths.js';
 import type { AthenaRunnerOptions } from '../athena/runner.js';
 import { athenaQuery, athenaRunner, type AthenaSettings } from '../query/athena-engine.js';
 import { bindHunt, getHunt, type Hunt } from '../query/hunts.js';
@@ -132,7 +132,7 @@ export async function run(sqlOrSource: string | undefined, rest: string[] = [], 
       ({ schema, batches } = await athenaQuery(runner, stmt.sql, stmt.params, { signal: interrupt.signal, label: stmt.hunt?.name }));
     } else {
       db = await LocalDb.open(o.db ?? ':memory:');
-      const toLoad = sources.length ? sources : o.db === undefined ? [bundledSamples()] : [];
+      const toLoad = sources.length ? sources : o.db === undefined ? bundledSampleSources() : [];
       if (!sources.length && o.db === undefined) log().info({ samples: toLoad[0] }, 'no SOURCE given: querying the bundled samples');
       if (toLoad.length) load = await db.load(listAll(toLoad, s3Settings(o)), ingestOptions(o));
       else if ((await db.eventCount()) === 0) log().warn({ db: o.db }, 'the database holds no events yet: give SOURCE arguments to load some');

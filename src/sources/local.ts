@@ -9,8 +9,6 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { SourceError } from '../errors.js';
 import type { LogObject, ObjectRef, Source } from './types.js';
 
-const IGNORED_NAMES = new Set(['.DS_Store', 'labels.json', 'README.md']);
-
 async function* walk(dir: string): AsyncGenerator<string> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -18,7 +16,7 @@ async function* walk(dir: string): AsyncGenerator<string> {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
     if (e.isDirectory()) yield* walk(full);
-    else if (e.isFile() && !IGNORED_NAMES.has(e.name)) yield full;
+    else if (e.isFile()) yield full;
   }
 }
 

@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/backfill.js';
 import type { Finding } from '../../src/detect/finding.js';
-import { bundledSamples } from '../../src/paths.js';
+import { bundledSampleSources, bundledSamples } from '../../src/paths.js';
 import { LocalStateStore } from '../../src/state/local-store.js';
 import type { LogObject } from '../../src/sources/types.js';
 import { analyzeObjects, listObjects } from '../helpers/analyze.js';
@@ -62,8 +62,8 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'th-backfill-'));
   const again = path.join(work, 'redelivered');
   redeliver(again);
-  sources = [bundledSamples(), again];
-  objects = [...(await listObjects(sources[0])), ...(await listObjects(sources[1]))];
+  sources = [...bundledSampleSources(), again];
+  objects = (await Promise.all(sources.map((s) => listObjects(s)))).flat();
 
   const analyzeState = path.join(work, 'state-analyze');
   analyzed = await analyzeObjects(objects, { state: new LocalStateStore(analyzeState) });

@@ -5,7 +5,7 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { startIngest } from '../../src/commands/common.js';
-import { bundledSamples } from '../../src/paths.js';
+import { bundledSampleSources } from '../../src/paths.js';
 import { LocalDb } from '../../src/query/local-db.js';
 import { COLUMN_NAMES, type ColumnName } from '../../src/schema.js';
 
@@ -16,7 +16,7 @@ let batches: Promise<RecordBatch[]> | undefined;
 export function sampleBatches(): Promise<RecordBatch[]> {
   batches ??= (async () => {
     const out: RecordBatch[] = [];
-    for await (const b of startIngest([bundledSamples()], { workers: '2' }).batches) out.push(b);
+    for await (const b of startIngest(bundledSampleSources(), { workers: '2' }).batches) out.push(b);
     return out;
   })();
   return batches;

@@ -6,7 +6,7 @@ import { analyze } from '../../src/analyze.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import type { Finding } from '../../src/detect/finding.js';
 import type { RunSummary } from '../../src/ingest/summary.js';
-import { bundledSamples } from '../../src/paths.js';
+import { bundledSampleSources } from '../../src/paths.js';
 import { renderReport } from '../../src/report/findings-report.js';
 import { listAll } from '../../src/sources/index.js';
 import { DETECTORS } from '../../detectors/index.js';
@@ -21,7 +21,7 @@ let cached: Promise<SampleRun> | undefined;
 
 export function sampleReport(): Promise<SampleRun> {
   cached ??= (async () => {
-    const result = await analyze({ objects: listAll([bundledSamples()]), detectors: DETECTORS, config: DEFAULT_CONFIG, ingest: { workers: 2 } });
+    const result = await analyze({ objects: listAll(bundledSampleSources()), detectors: DETECTORS, config: DEFAULT_CONFIG, ingest: { workers: 2 } });
     await result.commit();
     const html = renderReport({
       findings: result.findings,

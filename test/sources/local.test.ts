@@ -18,9 +18,10 @@ describe('local sources', () => {
   writeFileSync(path.join(dir, 'a/y.log'), 'y');
   writeFileSync(path.join(dir, 'z'), 'z');
   writeFileSync(path.join(dir, '.hidden'), 'h');
+  writeFileSync(path.join(dir, 'README.md'), 'not a log, but listed: the parser reports it, nothing is skipped silently');
 
   it('walks directories recursively in a stable order, skipping hidden files', async () => {
-    expect(await uris([dir])).toEqual([path.join(dir, 'a/b/x.json.gz'), path.join(dir, 'a/y.log'), path.join(dir, 'z')]);
+    expect(await uris([dir])).toEqual([path.join(dir, 'README.md'), path.join(dir, 'a/b/x.json.gz'), path.join(dir, 'a/y.log'), path.join(dir, 'z')]);
   });
 
   it('expands globs and takes single files and stdin', async () => {
