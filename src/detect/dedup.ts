@@ -80,7 +80,7 @@ export class Deduplicator {
   constructor(private readonly maxKeys = 2_000_000) {}
 
   /** Rows of the batch to observe, in order, without records already seen. */
-  select(batch: RecordBatch): Int32Array {
+  select(batch: RecordBatch, times: Float64Array = timeColumn(batch, C.time)): Int32Array {
     const n = batch.numRows;
     const keep = new Int32Array(n);
     let k = 0;
@@ -93,7 +93,6 @@ export class Deduplicator {
     const hostId = utf8Bytes(batch, C.host_id);
     const operation = utf8Bytes(batch, C.operation);
     const objectKey = utf8Bytes(batch, C.object_key);
-    const times = timeColumn(batch, C.time);
     for (let row = 0; row < n; row++) {
       let keyed = false;
       if (kind.valid(row)) {

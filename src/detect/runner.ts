@@ -4,7 +4,7 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { C } from '../schema.js';
-import { dictColumn } from '../arrow/read.js';
+import { dictColumn, timeColumn } from '../arrow/read.js';
 import { AllowList } from './allow-list.js';
 import type { AnyDetector, DetectContext, FindingInput, Tunables } from './detector.js';
 import { Deduplicator } from './dedup.js';
@@ -79,9 +79,10 @@ export class DetectorRunner {
   }
 
   observe(batch: RecordBatch): void {
-    const rows = this.dedup.select(batch);
+    const times = timeColumn(batch, C.time);
+    const rows = this.dedup.select(batch, times);
     this.observedRows += rows.length;
-    const view = new EventView(batch, rows, this.replayMask(batch));
+    const view = new EventView(batch, rows, this.replayMask(batch), undefined, times);
     for (const a of this.active) a.detector.observe(a.state, view, a.ctx);
   }
 

@@ -25,18 +25,19 @@ export class EventView {
   private readonly nums = new Map<ColumnName, Float64Array>();
   private readonly vectors = new Map<ColumnName, Vector>();
   private readonly ids = new Map<string, IdColumn>();
-  private times: Float64Array | undefined;
 
   /**
    * @param rows indices of the rows to observe (duplicates removed), ascending
    * @param replayed per-row flag (by batch row index): the row comes from an object already
    *   counted in the baselines by an earlier run; use it for evidence and windows, not for counts.
+   * @param times the batch's event times when the caller already decoded them (the runner's dedup)
    */
   constructor(
     readonly batch: RecordBatch,
     readonly rows: Int32Array,
     private readonly replayedRows?: Uint8Array,
     private readonly aggregate?: Aggregate,
+    private times?: Float64Array,
   ) {}
 
   /** How many requests the row stands for: 1 for an event, the group size for an aggregate row. */
