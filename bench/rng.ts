@@ -2,39 +2,21 @@
  * A small seeded PRNG (sfc32) for the bench data generator: the same seed always gives the same
  * bytes, on any machine. Math.random is never used.
  */
+import { Sfc32 } from '../src/random/sfc32.js';
+
 const HEX = '0123456789abcdef';
 const HEX_UPPER = '0123456789ABCDEF';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
+export class Rng extends Sfc32 {
   constructor(seed: number) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
-    this.d = seed >>> 0;
-    for (let i = 0; i < 15; i++) this.u32();
+    super(0x9e3779b9, 0x243f6a88, 0xb7e15162, seed >>> 0);
   }
 
   /** A uniform 32-bit unsigned integer. */
   u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  /** A uniform float in [0, 1). */
-  next(): number {
-    return this.u32() / 4294967296;
+    return this.nextUint32();
   }
 
   /** A uniform integer in [0, n). */

@@ -5,15 +5,11 @@
  * stream from the parent's *key*, not from its current state, so adding draws to one workload
  * never shifts the output of another: the same seed gives byte-identical samples.
  */
-export class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+import { Sfc32 } from '../random/sfc32.js';
 
+export class Random extends Sfc32 {
   private constructor(readonly key: string) {
-    [this.a, this.b, this.c, this.d] = hash128(key);
-    for (let i = 0; i < 15; i++) this.nextUint32();
+    super(...hash128(key));
   }
 
   static create(seed: number, label = 'root'): Random {
@@ -27,21 +23,6 @@ export class Random {
 
   fork(label: string): Random {
     return new Random(`${this.key}/${label}`);
-  }
-
-  nextUint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    return this.nextUint32() / 4294967296;
   }
 
   /** Uniform integer in [min, max] (both inclusive). */
